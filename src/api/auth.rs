@@ -1,0 +1,79 @@
+//! Registration, sign-in, sign-out and "who am I".
+
+use crate::domain::{AppError, CurrentUser};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::ctx;
+
+/// Who is signed in, or `None`. **Anyone.**
+#[server(prefix = "/api", endpoint = "current_user")]
+pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
+    let state = ctx::state()?;
+    let meta = ctx::meta();
+    let Some(who) = ctx::caller() else {
+        return Ok(None);
+    };
+    let user = state
+        .store
+        .find_user(&who.user_id)
+        .await
+        .map_err(|e| crate::server::accounts::store_err(e, &meta));
+    ctx::respond(user.map(|u| u.filter(|u| u.can_sign_in()).map(|u| crate::server::accounts::current_user_view(&u))))
+}
+
+/// Creates an account and signs the new person in. **Anyone** (a signed-in
+/// caller gets a new session for the new account).
+#[server(prefix = "/api", endpoint = "register")]
+pub async fn register(username: String, email: String, password: String) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let meta = ctx::meta();
+    let r = crate::server::accounts::register(
+        &state,
+        crate::server::accounts::Registration { username, email, password },
+        &meta,
+    )
+    .await;
+    let cookie = ctx::respond(r)?;
+    ctx::set_cookie(&cookie);
+    leptos_axum::redirect("/account");
+    Ok(())
+}
+
+/// Signs in by username or email. **Anyone.**
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(
+    login: String,
+    password: String,
+    remember: Option<String>,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let meta = ctx::meta();
+    let r = crate::server::accounts::sign_in(
+        &state,
+        crate::server::accounts::SignIn {
+            login,
+            password,
+            remember: remember.is_some(),
+        },
+        &meta,
+    )
+    .await;
+    let cookie = ctx::respond(r)?;
+    ctx::set_cookie(&cookie);
+    leptos_axum::redirect(&ctx::safe_next(next, "/account"));
+    Ok(())
+}
+
+/// Ends the caller's session on the server. **Anyone** (no-op when signed out).
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let meta = ctx::meta();
+    let who = ctx::caller();
+    ctx::respond(crate::server::accounts::sign_out(&state, who.as_ref(), &meta).await)?;
+    ctx::set_cookie(&crate::server::session::clear_cookie(state.settings.is_https()));
+    leptos_axum::redirect("/");
+    Ok(())
+}

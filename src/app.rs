@@ -1,0 +1,69 @@
+//! The HTML shell and the route table. Pages live in `ui/pages/`.
+
+use crate::ui::components::nav::{provide_auth, SiteHeader};
+use crate::ui::pages::*;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_auth();
+    // Tells browser tests (and curious people) that the WASM has taken over.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Title formatter=|t: String| if t.is_empty() { "Vestibule".to_string() } else { format!("{t} · Vestibule") }/>
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <SiteHeader/>
+            <main id="main">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/register") view=RegisterPage/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/verify-email") view=VerifyEmailPage/>
+                    <Route path=path!("/account") view=ProfilePage/>
+                    <Route path=path!("/account/email") view=EmailPage/>
+                    <Route path=path!("/account/password") view=PasswordPage/>
+                    <Route path=path!("/account/sessions") view=SessionsPage/>
+                    <Route path=path!("/account/activity") view=ActivityPage/>
+                    <Route path=path!("/account/delete") view=DeletePage/>
+                    <Route path=path!("/groups") view=GroupsPage/>
+                    <Route path=path!("/groups/new") view=NewGroupPage/>
+                    <Route path=path!("/groups/:slug") view=GroupPage/>
+                    <Route path=path!("/groups/:slug/manage") view=ManageGroupPage/>
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>"Vestibule — your account, your sessions, your groups."</p>
+            </footer>
+        </Router>
+    }
+}

@@ -1,0 +1,18 @@
+//! Everything that runs only on the server: configuration, the HTTP stack,
+//! sessions, passwords, mail and the store.
+
+pub mod accounts;
+pub mod assets;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod http;
+pub mod mail;
+pub mod passwords;
+pub mod router;
+pub mod session;
+pub mod state;
+pub mod store;
+pub mod throttle;
+pub mod tokens;
+pub mod useragent;

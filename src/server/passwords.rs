@@ -1,0 +1,179 @@
+//! Password hashing (argon2id, m=19456 KiB, t=2, p=1) with a cap on how many
+//! hashes run at once (S12), a dummy verify for unknown accounts (S9), and
+//! the strength rules of S4.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use secrecy::{ExposeSecret, SecretString};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+pub const M_COST: u32 = 19456;
+pub const T_COST: u32 = 2;
+pub const P_COST: u32 = 1;
+
+fn hasher() -> Result<Argon2<'static>, argon2::Error> {
+    Ok(Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(M_COST, T_COST, P_COST, None)?,
+    ))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+    #[error("hashing task failed")]
+    Join,
+}
+
+/// Result of checking a password against a stored hash.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verified {
+    No,
+    Yes,
+    /// Correct, but the hash was made with other parameters: store a new one (S7).
+    YesRehash,
+}
+
+#[derive(Clone)]
+pub struct Passwords {
+    permits: Arc<Semaphore>,
+    dummy: Arc<String>,
+}
+
+impl Passwords {
+    pub fn new(concurrency: usize) -> Result<Self, HashError> {
+        let dummy = hash_now("not a real password, only for timing")?;
+        Ok(Self {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            dummy: Arc::new(dummy),
+        })
+    }
+
+    pub async fn hash(&self, password: &SecretString) -> Result<String, HashError> {
+        let _permit = self.permits.acquire().await.map_err(|_| HashError::Join)?;
+        let pw = password.clone();
+        tokio::task::spawn_blocking(move || hash_now(pw.expose_secret()))
+            .await
+            .map_err(|_| HashError::Join)?
+    }
+
+    /// Verifies `password` against `stored`, or against a dummy hash when
+    /// there is no account, so both take the same time.
+    pub async fn verify(&self, password: &SecretString, stored: Option<&str>) -> Result<Verified, HashError> {
+        let _permit = self.permits.acquire().await.map_err(|_| HashError::Join)?;
+        let pw = password.clone();
+        let (hash, real) = match stored {
+            Some(h) => (h.to_string(), true),
+            None => (self.dummy.as_ref().clone(), false),
+        };
+        tokio::task::spawn_blocking(move || {
+            let ok = verify_now(pw.expose_secret(), &hash);
+            match (ok, real) {
+                (true, true) if needs_rehash(&hash) => Verified::YesRehash,
+                (true, true) => Verified::Yes,
+                _ => Verified::No,
+            }
+        })
+        .await
+        .map_err(|_| HashError::Join)
+    }
+}
+
+fn hash_now(password: &str) -> Result<String, HashError> {
+    let salt = SaltString::generate(&mut OsRng);
+    let h = hasher().map_err(|e| HashError::Hash(e.to_string()))?;
+    h.hash_password(password.as_bytes(), &salt)
+        .map(|p| p.to_string())
+        .map_err(|e| HashError::Hash(e.to_string()))
+}
+
+fn verify_now(password: &str, stored: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return false;
+    };
+    // Verify with the parameters the hash itself names (older hashes too).
+    Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok()
+}
+
+/// True when `stored` is not argon2id v19 with today's parameters.
+pub fn needs_rehash(stored: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return true;
+    };
+    if parsed.algorithm.as_str() != "argon2id" || parsed.version != Some(19) {
+        return true;
+    }
+    let get = |k: &str| parsed.params.get_decimal(k);
+    get("m") != Some(M_COST) || get("t") != Some(T_COST) || get("p") != Some(P_COST)
+}
+
+/// Hashes with chosen parameters: only for tests of S7.
+pub fn hash_with_params(password: &str, m: u32, t: u32, p: u32) -> Result<String, HashError> {
+    let salt = SaltString::generate(&mut OsRng);
+    let params = Params::new(m, t, p, None).map_err(|e| HashError::Hash(e.to_string()))?;
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+        .hash_password(password.as_bytes(), &salt)
+        .map(|p| p.to_string())
+        .map_err(|e| HashError::Hash(e.to_string()))
+}
+
+/// Refuses common passwords and ones built from the username or email (S4).
+/// Length is checked before this (S1–S3).
+pub fn strength_problem(password: &str, username: &str, email: &str) -> Option<String> {
+    let lower = password.to_lowercase();
+    let compact: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
+    let user = username.to_lowercase();
+    let local = email.split('@').next().unwrap_or("").to_lowercase();
+    for ident in [user.as_str(), local.as_str()] {
+        if ident.chars().count() >= 3 {
+            let ident_compact: String = ident.chars().filter(|c| c.is_alphanumeric()).collect();
+            let rest = compact.replace(&ident_compact, "");
+            if !ident_compact.is_empty() && compact.contains(&ident_compact) && rest.chars().count() < 6 {
+                return Some("This password is too similar to your username or email.".into());
+            }
+        }
+    }
+    let inputs: Vec<&str> = vec![username, email, local.as_str()];
+    let score = zxcvbn::zxcvbn(password, &inputs).score();
+    if (score as u8) < 2 {
+        return Some("This password is too common or easy to guess. Try a longer phrase of unrelated words.".into());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_has_the_required_parameters() {
+        let h = hash_now("correct horse battery staple").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(!needs_rehash(&h));
+        assert!(verify_now("correct horse battery staple", &h));
+        assert!(!verify_now("correct horse battery stapl", &h));
+    }
+
+    #[test]
+    fn weaker_hashes_need_rehash() {
+        let h = hash_with_params("pw-for-test-only", 4096, 1, 1).unwrap();
+        assert!(needs_rehash(&h));
+        assert!(verify_now("pw-for-test-only", &h));
+    }
+
+    #[test]
+    fn common_and_personal_passwords_are_refused() {
+        for pw in ["password1", "12345678", "qwertyuiop", "iloveyou1"] {
+            assert!(strength_problem(pw, "someone", "someone@example.com").is_some(), "{pw}");
+        }
+        assert!(strength_problem("alice2024", "alice", "a@example.com").is_some());
+        assert!(strength_problem("alicealice!", "alice", "a@example.com").is_some());
+        assert!(strength_problem("bobsmith99", "x_user", "bobsmith@example.com").is_some());
+        assert!(strength_problem("violet-ocean-lantern-42", "alice", "a@example.com").is_none());
+    }
+}

@@ -1,0 +1,232 @@
+//! Sessions underneath: the cookie (S13), the middleware that turns a cookie
+//! into the current user (S14, S16, S17, S21), and the activity tracker that
+//! keeps `request_count`, `last_activity` and the analytics counters current
+//! without a database write per request.
+//!
+//! The tracker adds to an in-memory map; a background task writes it out in
+//! one transaction every `VESTIBULE_ACTIVITY_FLUSH_MS`, and once more during
+//! graceful shutdown, so a clean stop loses nothing.
+
+use super::http::RequestMeta;
+use super::state::AppState;
+use super::store::{ActivityDelta, SessionAuthRow};
+use super::tokens::{is_well_formed_token, token_hash};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Request};
+use axum::middleware::Next;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+pub const COOKIE: &str = "vestibule_session";
+pub const COOKIE_HTTPS: &str = "__Host-vestibule_session";
+
+/// The signed-in caller, put in request extensions by [`authenticate`].
+#[derive(Clone, Debug)]
+pub struct Authenticated {
+    pub session_id: String,
+    pub user_id: String,
+}
+
+pub fn cookie_name(https: bool) -> &'static str {
+    if https {
+        COOKIE_HTTPS
+    } else {
+        COOKIE
+    }
+}
+
+/// The Set-Cookie value that hands out `token`.
+pub fn set_cookie(https: bool, token: &str, max_age: Option<chrono::Duration>) -> String {
+    let mut c = format!("{}={token}; Path=/; HttpOnly; SameSite=Lax", cookie_name(https));
+    if https {
+        c.push_str("; Secure");
+    }
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={}", age.num_seconds().max(0)));
+    }
+    c
+}
+
+/// The Set-Cookie value that removes the cookie.
+pub fn clear_cookie(https: bool) -> String {
+    let mut c = format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0", cookie_name(https));
+    if https {
+        c.push_str("; Secure");
+    }
+    c
+}
+
+/// The session token the browser sent, if any.
+pub fn read_cookie(headers: &HeaderMap, https: bool) -> Option<String> {
+    let name = cookie_name(https);
+    for value in headers.get_all(header::COOKIE) {
+        let Ok(s) = value.to_str() else { continue };
+        for pair in s.split(';') {
+            if let Some((k, v)) = pair.trim().split_once('=') {
+                if k == name {
+                    return Some(v.to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Has this session run out at `now`? A session whose lifetime is longer than
+/// the normal absolute one was made with "Keep me signed in".
+pub fn is_expired(s: &SessionAuthRow, now: DateTime<Utc>, settings: &super::config::ServeSettings, pending_last: Option<DateTime<Utc>>) -> bool {
+    if s.expires_at <= now {
+        return true;
+    }
+    let remember = s
+        .created_at
+        .map(|c| s.expires_at - c > settings.absolute(false))
+        .unwrap_or(false);
+    let last = match pending_last {
+        Some(p) if p > s.last_activity => p,
+        _ => s.last_activity,
+    };
+    last + settings.idle(remember) <= now
+}
+
+/// Turns the session cookie into [`Authenticated`], refusing tokens we never
+/// issued, revoked or expired sessions, and disabled or deleted accounts.
+pub async fn authenticate(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
+    let https = state.settings.is_https();
+    let mut clear = false;
+    if let Some(token) = read_cookie(req.headers(), https) {
+        if !is_well_formed_token(&token) {
+            clear = true;
+        } else {
+            match state.store.session_by_token_hash(&token_hash(&token)).await {
+                Ok(Some(row)) => {
+                    let now = state.now();
+                    let pending = state.tracker.pending_last_activity(&row.session_id);
+                    if !row.user_active || row.user_deleted {
+                        clear = true;
+                    } else if is_expired(&row, now, &state.settings, pending) {
+                        if let Err(e) = state.store.expire_session(&row.session_id, now).await {
+                            tracing::warn!(error = %e, "could not mark a session expired");
+                        }
+                        clear = true;
+                    } else {
+                        if let Some(meta) = req.extensions().get::<RequestMeta>() {
+                            state.tracker.touch(&row.session_id, now, meta);
+                        }
+                        req.extensions_mut().insert(Authenticated {
+                            session_id: row.session_id,
+                            user_id: row.user_id,
+                        });
+                    }
+                }
+                Ok(None) => clear = true,
+                Err(e) => {
+                    // Fail closed (R2): no user, and say the service is unavailable.
+                    tracing::error!(error = %e, "session lookup failed");
+                    return unavailable();
+                }
+            }
+        }
+    }
+    let mut res = next.run(req).await;
+    if clear && !res.headers().contains_key(header::SET_COOKIE) {
+        if let Ok(v) = HeaderValue::from_str(&clear_cookie(https)) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+fn unavailable() -> Response {
+    let mut r = Response::new(Body::from("The service is temporarily unavailable. Please try again shortly."));
+    *r.status_mut() = axum::http::StatusCode::SERVICE_UNAVAILABLE;
+    r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    r
+}
+
+/// Buffered per-session counters. Cloning shares the buffer.
+#[derive(Clone, Default)]
+pub struct ActivityTracker {
+    inner: Arc<Mutex<HashMap<String, ActivityDelta>>>,
+    enabled: bool,
+}
+
+impl ActivityTracker {
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            inner: Arc::default(),
+            enabled,
+        }
+    }
+
+    /// Counts one request of a session.
+    pub fn touch(&self, session_id: &str, now: DateTime<Utc>, meta: &RequestMeta) {
+        if !self.enabled {
+            return;
+        }
+        let is_api = meta.path.starts_with("/api/");
+        let is_page = !is_api && meta.method == "GET" && !meta.path.starts_with("/pkg/") && !meta.path.contains('.');
+        if let Ok(mut map) = self.inner.lock() {
+            let d = map.entry(session_id.to_string()).or_default();
+            d.requests += 1;
+            d.last_activity = Some(now);
+            if is_api {
+                d.api_calls += 1;
+                d.last_endpoint = Some(meta.path.clone());
+            } else if is_page {
+                d.page_views += 1;
+                d.last_page = Some(meta.path.clone());
+            }
+        }
+    }
+
+    /// Counts a failed action (a wrong current password, a refused request).
+    pub fn failed(&self, session_id: &str) {
+        if let Ok(mut map) = self.inner.lock() {
+            map.entry(session_id.to_string()).or_default().failed_actions += 1;
+        }
+    }
+
+    pub fn pending_last_activity(&self, session_id: &str) -> Option<DateTime<Utc>> {
+        self.inner
+            .lock()
+            .ok()
+            .and_then(|m| m.get(session_id).and_then(|d| d.last_activity))
+    }
+
+    /// Writes what has been counted. On failure the counts go back into the
+    /// buffer, so they are written with the next flush.
+    pub async fn flush(&self, store: &super::store::Store) {
+        let batch: Vec<(String, ActivityDelta)> = match self.inner.lock() {
+            Ok(mut m) => m.drain().collect(),
+            Err(_) => return,
+        };
+        if batch.is_empty() {
+            return;
+        }
+        if let Err(e) = store.flush_activity(&batch).await {
+            tracing::warn!(error = %e, sessions = batch.len(), "activity flush failed; will retry");
+            if let Ok(mut m) = self.inner.lock() {
+                for (id, d) in batch {
+                    let e = m.entry(id).or_default();
+                    e.requests += d.requests;
+                    e.page_views += d.page_views;
+                    e.api_calls += d.api_calls;
+                    e.failed_actions += d.failed_actions;
+                    if d.last_activity > e.last_activity {
+                        e.last_activity = d.last_activity;
+                    }
+                    if e.last_page.is_none() {
+                        e.last_page = d.last_page;
+                    }
+                    if e.last_endpoint.is_none() {
+                        e.last_endpoint = d.last_endpoint;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! Queries on `user_sessions` and `sessionanalytics`.
+
+use super::{Store, StoreResult};
+use chrono::{DateTime, Utc};
+
+/// What the middleware needs to accept or refuse a session cookie.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionAuthRow {
+    pub session_id: String,
+    pub user_id: String,
+    pub created_at: Option<DateTime<Utc>>,
+    pub last_activity: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub user_active: bool,
+    pub user_deleted: bool,
+}
+
+/// A new sign-in: the session row and its analytics row.
+pub struct NewSession<'a> {
+    pub id: &'a str,
+    pub user_id: &'a str,
+    pub token_hash: &'a str,
+    pub client_ip: &'a str,
+    pub user_agent: Option<&'a str>,
+    pub device_fingerprint: Option<&'a str>,
+    pub location: Option<&'a str>,
+    pub login_method: &'a str,
+    pub expires_at: DateTime<Utc>,
+    pub device_type: Option<&'a str>,
+    pub browser: Option<&'a str>,
+    pub os: Option<&'a str>,
+    pub country: Option<&'a str>,
+    pub city: Option<&'a str>,
+    pub security_score: i32,
+    pub suspicious: bool,
+    pub now: DateTime<Utc>,
+}
+
+/// Counted activity of one session since the last flush.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityDelta {
+    pub requests: i32,
+    pub page_views: i32,
+    pub api_calls: i32,
+    pub failed_actions: i32,
+    pub last_activity: Option<DateTime<Utc>>,
+    pub last_page: Option<String>,
+    pub last_endpoint: Option<String>,
+}
+
+/// Sets logout time and duration on the analytics row of an ended session.
+macro_rules! close_analytics {
+    ($tx:expr, $id:expr, $now:expr) => {{
+        let login: Option<DateTime<Utc>> =
+            sqlx::query_scalar("SELECT login_time FROM sessionanalytics WHERE session_id = $1")
+                .bind($id)
+                .fetch_optional(&mut *$tx)
+                .await?;
+        let duration = login.map(|l| ($now - l).num_seconds().clamp(0, i32::MAX as i64) as i32);
+        sqlx::query(
+            "UPDATE sessionanalytics SET logout_time = $2, session_duration = $3 \
+             WHERE session_id = $1 AND logout_time IS NULL",
+        )
+        .bind($id)
+        .bind($now)
+        .bind(duration)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
+impl Store {
+    /// Inserts the session and its analytics row in one transaction. An
+    /// `active = false` session records an attempt that never got a cookie.
+    pub async fn create_session(&self, s: NewSession<'_>, active: bool) -> StoreResult<()> {
+        let revoked_at = if active { None } else { Some(s.now) };
+        let reason = if active { None } else { Some("failed_sign_in") };
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO user_sessions (id, user_id, session_token_hash, client_ip, user_agent, \
+                 device_fingerprint, location, is_active, last_activity, expires_at, revoked_at, \
+                 revocation_reason, login_method, request_count, suspicious_activity, created_at, updated_at) \
+                 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$9,$9)",
+            )
+            .bind(s.id).bind(s.user_id).bind(s.token_hash).bind(s.client_ip).bind(s.user_agent)
+            .bind(s.device_fingerprint).bind(s.location).bind(active).bind(s.now).bind(s.expires_at)
+            .bind(revoked_at).bind(reason).bind(s.login_method).bind(if active { 1i32 } else { 0i32 })
+            .bind(s.suspicious)
+            .execute(&mut *tx).await?;
+            sqlx::query(
+                "INSERT INTO sessionanalytics (session_id, user_id, device_type, browser, os, ip_address, \
+                 country, city, login_time, last_activity, logout_time, session_duration, page_views, api_calls, \
+                 is_suspicious, security_score, failed_actions) \
+                 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9,$10,$11,0,0,$12,$13,$14)",
+            )
+            .bind(s.id).bind(s.user_id).bind(s.device_type).bind(s.browser).bind(s.os).bind(s.client_ip)
+            .bind(s.country).bind(s.city).bind(s.now).bind(revoked_at).bind(if active { None } else { Some(0i32) })
+            .bind(s.suspicious).bind(s.security_score).bind(if active { 0i32 } else { 1i32 })
+            .execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// The live session holding this token hash, with its user's state.
+    /// Lifetimes are checked by the caller against its clock.
+    pub async fn session_by_token_hash(&self, hash: &str) -> StoreResult<Option<SessionAuthRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, SessionAuthRow>(
+            "SELECT s.id AS session_id, s.user_id, s.created_at, s.last_activity, s.expires_at, \
+             u.is_active AS user_active, u.is_deleted AS user_deleted \
+             FROM user_sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.session_token_hash = $1 AND s.is_active = TRUE AND s.revoked_at IS NULL",
+        ).bind(hash).fetch_optional(pool).await?))
+    }
+
+    /// Ends one session of `user_id`. Someone else's id changes nothing (S19).
+    pub async fn revoke_session(&self, id: &str, user_id: &str, reason: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let r = sqlx::query(
+                "UPDATE user_sessions SET is_active = FALSE, revoked_at = $3, revocation_reason = $4, updated_at = $3 \
+                 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
+            )
+            .bind(id).bind(user_id).bind(now).bind(reason)
+            .execute(&mut *tx).await?;
+            let ended = r.rows_affected() == 1;
+            if ended {
+                close_analytics!(tx, id, now);
+            }
+            tx.commit().await?;
+            Ok(ended)
+        })
+    }
+
+    /// Ends every live session of `user_id` except `keep`. Returns how many.
+    pub async fn revoke_other_sessions(&self, user_id: &str, keep: Option<&str>, reason: &str, now: DateTime<Utc>) -> StoreResult<u64> {
+        let keep = keep.unwrap_or("");
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "UPDATE sessionanalytics SET logout_time = $3, \
+                 session_duration = 0 WHERE user_id = $1 AND session_id <> $2 AND logout_time IS NULL \
+                 AND session_id IN (SELECT id FROM user_sessions WHERE user_id = $1 AND revoked_at IS NULL)",
+            )
+            .bind(user_id).bind(keep).bind(now)
+            .execute(&mut *tx).await?;
+            let r = sqlx::query(
+                "UPDATE user_sessions SET is_active = FALSE, revoked_at = $3, revocation_reason = $4, updated_at = $3 \
+                 WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL",
+            )
+            .bind(user_id).bind(keep).bind(now).bind(reason)
+            .execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(r.rows_affected())
+        })
+    }
+
+    /// Gives a session a new token (S15) and keeps everything else.
+    pub async fn rotate_session_token(&self, id: &str, new_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        on_write!(self, pool => {
+            sqlx::query("UPDATE user_sessions SET session_token_hash = $2, updated_at = $3 WHERE id = $1")
+                .bind(id).bind(new_hash).bind(now).execute(pool).await?;
+            Ok(())
+        })
+    }
+
+    /// Writes buffered activity counters in one transaction.
+    pub async fn flush_activity(&self, batch: &[(String, ActivityDelta)]) -> StoreResult<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for (id, d) in batch {
+                sqlx::query(
+                    "UPDATE user_sessions SET request_count = request_count + $2, \
+                     last_activity = CASE WHEN $3 IS NOT NULL AND last_activity < $3 THEN $3 ELSE last_activity END \
+                     WHERE id = $1",
+                )
+                .bind(id).bind(d.requests).bind(d.last_activity)
+                .execute(&mut *tx).await?;
+                sqlx::query(
+                    "UPDATE sessionanalytics SET page_views = page_views + $2, api_calls = api_calls + $3, \
+                     failed_actions = failed_actions + $4, \
+                     last_activity = CASE WHEN $5 IS NOT NULL AND last_activity < $5 THEN $5 ELSE last_activity END, \
+                     last_page = COALESCE($6, last_page), last_endpoint = COALESCE($7, last_endpoint) \
+                     WHERE session_id = $1",
+                )
+                .bind(id).bind(d.page_views).bind(d.api_calls).bind(d.failed_actions)
+                .bind(d.last_activity).bind(d.last_page.as_deref()).bind(d.last_endpoint.as_deref())
+                .execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Live sessions that may have run out: past their absolute expiry, or
+    /// idle since before `idle_cutoff`. The caller applies the exact rule.
+    pub async fn expiry_candidates(&self, now: DateTime<Utc>, idle_cutoff: DateTime<Utc>) -> StoreResult<Vec<SessionAuthRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, SessionAuthRow>(
+            "SELECT s.id AS session_id, s.user_id, s.created_at, s.last_activity, s.expires_at, \
+             u.is_active AS user_active, u.is_deleted AS user_deleted \
+             FROM user_sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.revoked_at IS NULL AND s.is_active = TRUE AND (s.expires_at <= $1 OR s.last_activity <= $2) \
+             LIMIT 1000",
+        ).bind(now).bind(idle_cutoff).fetch_all(pool).await?))
+    }
+
+    /// Ends one expired session found by the middleware.
+    pub async fn expire_session(&self, id: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let r = sqlx::query(
+                "UPDATE user_sessions SET is_active = FALSE, revoked_at = $2, revocation_reason = 'expired', updated_at = $2 \
+                 WHERE id = $1 AND revoked_at IS NULL",
+            ).bind(id).bind(now).execute(&mut *tx).await?;
+            if r.rows_affected() == 1 {
+                close_analytics!(tx, id, now);
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Counts a failed action (wrong current password and the like) on a session.
+    pub async fn add_failed_action(&self, session_id: &str) -> StoreResult<()> {
+        on_write!(self, pool => {
+            sqlx::query("UPDATE sessionanalytics SET failed_actions = failed_actions + 1 WHERE session_id = $1")
+                .bind(session_id).execute(pool).await?;
+            Ok(())
+        })
+    }
+}
+

@@ -1,0 +1,126 @@
+//! Form pieces: a labelled field with its error beside it, and the message
+//! for errors that belong to no field. Errors come from the action's last
+//! result, which also carries what was typed when the page was rendered
+//! without JavaScript.
+
+use crate::domain::AppError;
+use leptos::prelude::*;
+
+/// The last error of an action, as a signal.
+pub fn last_error<S, T>(value: S) -> Signal<Option<AppError>>
+where
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+    T: 'static,
+{
+    Signal::derive(move || value.get().and_then(|r| r.err()))
+}
+
+#[component]
+pub fn Field(
+    /// The visible label, also the accessible name.
+    label: &'static str,
+    /// The form field name (the server function's argument).
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    /// What the field shows when the page is rendered.
+    #[prop(into, default = Signal::stored(String::new()))]
+    value: Signal<String>,
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] maxlength: Option<usize>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let message = move || error.get().and_then(|e| e.field(name));
+    let is_secret = kind == "password";
+    // A refused form shows what was typed (never a password).
+    let shown = move || {
+        if is_secret {
+            String::new()
+        } else {
+            error.get().and_then(|e| e.value(name)).unwrap_or_else(|| value.get())
+        }
+    };
+    let described = {
+        let err_id = err_id.clone();
+        let hint_id = hint_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if message().is_some() {
+                ids.push(err_id.clone());
+            }
+            if ids.is_empty() { None } else { Some(ids.join(" ")) }
+        }
+    };
+    let input = if kind == "textarea" {
+        view! {
+            <textarea id=id.clone() name=name rows="4"
+                maxlength=maxlength
+                aria-invalid=move || message().map(|_| "true")
+                aria-describedby=described.clone()
+                prop:value=shown>{shown}</textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=id.clone() name=name type=kind
+                autocomplete=autocomplete
+                required=required
+                maxlength=maxlength
+                aria-invalid=move || message().map(|_| "true")
+                aria-describedby=described
+                value=shown/>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {input}
+            <p class="field-error" id=err_id.clone() hidden=move || message().is_none()>{message}</p>
+        </div>
+    }
+}
+
+/// A checkbox with its label.
+#[component]
+pub fn Checkbox(label: &'static str, name: &'static str, #[prop(optional)] checked: bool) -> impl IntoView {
+    let id = format!("f-{name}");
+    view! {
+        <div class="field checkbox">
+            <input id=id.clone() name=name type="checkbox" value="on" checked=checked/>
+            <label for=id>{label}</label>
+        </div>
+    }
+}
+
+/// The message for an error that belongs to no single field.
+#[component]
+pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
+    let text = move || match error.get() {
+        None | Some(AppError::Invalid(_)) => None,
+        Some(e) => Some(e.to_string()),
+    };
+    view! {
+        <div class="form-error" role="alert">
+            {move || text().map(|t| view! { <p>{t}</p> })}
+        </div>
+    }
+}
+
+/// A success message after an action, announced politely.
+#[component]
+pub fn FormSuccess(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <div class="form-success" role="status">
+            {move || message.get().map(|t| view! { <p>{t}</p> })}
+        </div>
+    }
+}

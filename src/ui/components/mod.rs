@@ -1,0 +1,4 @@
+//! Reusable pieces: the navigation with the auth state, and form fields.
+
+pub mod form;
+pub mod nav;

@@ -1,0 +1,153 @@
+//! `/account` (profile), `/account/email`, `/account/password`, `/account/delete`.
+
+use super::with_user;
+use crate::api::account::{ChangeEmail, ResendVerification};
+use crate::domain::CurrentUser;
+use crate::ui::components::form::{last_error, Checkbox, Field, FormError, FormSuccess};
+use crate::ui::components::nav::use_auth;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+#[component]
+fn AccountNav() -> impl IntoView {
+    view! {
+        <nav aria-label="Account" class="subnav">
+            <ul>
+                <li><A href="/account" exact=true>"Profile"</A></li>
+                <li><A href="/account/email">"Email"</A></li>
+                <li><A href="/account/password">"Password"</A></li>
+                <li><A href="/account/sessions">"Sessions"</A></li>
+                <li><A href="/account/activity">"Security timeline"</A></li>
+                <li><A href="/account/delete">"Delete account"</A></li>
+            </ul>
+        </nav>
+    }
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    view! {
+        <Title text="Profile"/>
+        <h1>"Profile"</h1>
+        <AccountNav/>
+        {with_user(|u| view! { <ProfileForm user=u/> })}
+    }
+}
+
+#[component]
+fn ProfileForm(user: CurrentUser) -> impl IntoView {
+    let auth = use_auth();
+    let error = last_error(auth.profile.value());
+    let saved = Signal::derive(move || {
+        matches!(auth.profile.value().get(), Some(Ok(_))).then(|| "Profile saved.".to_string())
+    });
+    let resend = ServerAction::<ResendVerification>::new();
+    let resent = Signal::derive(move || {
+        matches!(resend.value().get(), Some(Ok(_))).then(|| "A new confirmation link is on its way.".to_string())
+    });
+    let u = user.clone();
+    view! {
+        <section class="profile-card" aria-label="Your profile">
+            {u.picture_url.clone().map(|src| view! {
+                <img class="avatar-large" src=src alt="Your profile picture" width="64" height="64" referrerpolicy="no-referrer"/>
+            })}
+            <div>
+                <p class="profile-name">{u.display_name()}</p>
+                <p class="muted">"@" {u.username.clone()} " · " {u.email.clone()}
+                    {if u.email_verified { " (confirmed)" } else { " (not confirmed)" }}</p>
+                {u.bio.clone().map(|b| view! { <p class="bio">{b}</p> })}
+            </div>
+        </section>
+        {(!u.email_verified).then(|| view! {
+            <ActionForm action=resend attr:class="inline-form">
+                <p class="notice">"Your email address is not confirmed. "
+                    <button type="submit" class="link-button">"Send the link again"</button></p>
+            </ActionForm>
+            <FormSuccess message=resent/>
+        })}
+        <ActionForm action=auth.profile attr:class="stack" attr:novalidate=true>
+            <FormError error=error/>
+            <FormSuccess message=saved/>
+            <Field label="First name" name="first_name" autocomplete="given-name" error=error maxlength=100
+                value=user.first_name.clone().unwrap_or_default()/>
+            <Field label="Last name" name="last_name" autocomplete="family-name" error=error maxlength=100
+                value=user.last_name.clone().unwrap_or_default()/>
+            <Field label="Bio" name="bio" kind="textarea" error=error maxlength=1000
+                value=user.bio.clone().unwrap_or_default()/>
+            <Field label="Profile picture URL" name="profile_picture_url" kind="url" autocomplete="photo" error=error maxlength=500
+                hint="An https:// address of an image." value=user.picture_url.clone().unwrap_or_default()/>
+            <button type="submit" disabled=move || auth.profile.pending().get()>"Save profile"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn EmailPage() -> impl IntoView {
+    let action = ServerAction::<ChangeEmail>::new();
+    let error = last_error(action.value());
+    let sent = Signal::derive(move || match action.value().get() {
+        Some(Ok(to)) => Some(format!("We sent a confirmation link to {to}. Your address changes when you open it.")),
+        _ => None,
+    });
+    view! {
+        <Title text="Email"/>
+        <h1>"Email address"</h1>
+        <AccountNav/>
+        {move || with_user(move |u| view! {
+            <p>"Your address is " <strong>{u.email.clone()}</strong> "."</p>
+            <ActionForm action=action attr:class="stack" attr:novalidate=true>
+                <FormError error=error/>
+                <FormSuccess message=sent/>
+                <Field label="New email" name="new_email" kind="email" autocomplete="email" error=error required=true maxlength=255/>
+                <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error=error required=true/>
+                <button type="submit" disabled=move || action.pending().get()>"Change email"</button>
+            </ActionForm>
+        })}
+    }
+}
+
+#[component]
+pub fn PasswordPage() -> impl IntoView {
+    let auth = use_auth();
+    let error = last_error(auth.password.value());
+    let done = Signal::derive(move || {
+        matches!(auth.password.value().get(), Some(Ok(_))).then(|| "Your password was changed.".to_string())
+    });
+    view! {
+        <Title text="Password"/>
+        <h1>"Change password"</h1>
+        <AccountNav/>
+        {with_user(move |_| view! {
+            <ActionForm action=auth.password attr:class="stack" attr:novalidate=true>
+                <FormError error=error/>
+                <FormSuccess message=done/>
+                <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error=error required=true/>
+                <Field label="New password" name="new_password" kind="password" autocomplete="new-password" error=error required=true
+                    hint="At least 8 characters. A few unrelated words make a strong password."/>
+                <Checkbox label="Sign out other sessions" name="sign_out_others" checked=true/>
+                <button type="submit" disabled=move || auth.password.pending().get()>"Change password"</button>
+            </ActionForm>
+        })}
+    }
+}
+
+#[component]
+pub fn DeletePage() -> impl IntoView {
+    let auth = use_auth();
+    let error = last_error(auth.delete.value());
+    view! {
+        <Title text="Delete account"/>
+        <h1>"Delete account"</h1>
+        <AccountNav/>
+        {with_user(move |_| view! {
+            <p>"Deleting your account signs you out everywhere and ends your group memberships. You cannot undo this."</p>
+            <ActionForm action=auth.delete attr:class="stack danger" attr:novalidate=true>
+                <FormError error=error/>
+                <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error=error required=true/>
+                <button type="submit" class="danger" disabled=move || auth.delete.pending().get()>"Delete account"</button>
+            </ActionForm>
+        })}
+    }
+}

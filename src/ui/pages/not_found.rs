@@ -1,0 +1,19 @@
+//! The page for addresses that lead nowhere, answered with status 404.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page not found"/>
+        <h1>"Page not found"</h1>
+        <p>"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
+        <p><A href="/">"Go to the home page"</A></p>
+    }
+}
