@@ -28,10 +28,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Creates the shared actions inside the router, where an error that a
+/// no-JavaScript form post carried back in the URL can reach them.
+#[component]
+fn AuthScope(children: Children) -> impl IntoView {
+    provide_auth();
+    children()
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_auth();
     // Tells browser tests (and curious people) that the WASM has taken over.
     Effect::new(move |_| {
         if let Some(body) = document().body() {
@@ -41,6 +48,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=|t: String| if t.is_empty() { "Vestibule".to_string() } else { format!("{t} · Vestibule") }/>
         <Router>
+            <AuthScope>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <SiteHeader/>
             <main id="main">
@@ -64,6 +72,7 @@ pub fn App() -> impl IntoView {
             <footer class="site-footer">
                 <p>"Vestibule — your account, your sessions, your groups."</p>
             </footer>
+            </AuthScope>
         </Router>
     }
 }

@@ -1,52 +1,43 @@
 //! The site header and the signed-in state every page shares.
 
-use crate::api::auth::{whoami, Login, Logout, Register};
-use crate::api::account::{ChangePassword, DeleteAccount, UpdateProfile};
+use crate::api::auth::{whoami, Logout};
 use crate::domain::{AppError, CurrentUser};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// The caller and the actions that change who the caller is.
+/// The caller, and a counter that pages bump when an action of theirs
+/// changed who the caller is (sign-in, profile, …) so the header refetches.
 #[derive(Clone, Copy)]
 pub struct Auth {
     pub user: Resource<Result<Option<CurrentUser>, AppError>>,
-    pub login: ServerAction<Login>,
-    pub register: ServerAction<Register>,
     pub logout: ServerAction<Logout>,
-    pub profile: ServerAction<UpdateProfile>,
-    pub password: ServerAction<ChangePassword>,
-    pub delete: ServerAction<DeleteAccount>,
+    pub changed: RwSignal<usize>,
+}
+
+impl Auth {
+    /// Refetch the caller whenever `action` succeeds. Actions live in the
+    /// page (inside `<Routes>`), where an error carried back in the URL after
+    /// a no-JavaScript form post reaches them.
+    pub fn follow<S>(&self, action: ServerAction<S>)
+    where
+        S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Clone + Send + Sync + 'static,
+    {
+        let changed = self.changed;
+        Effect::new(move |_| {
+            if matches!(action.value().get(), Some(Ok(_))) {
+                changed.update(|n| *n += 1);
+            }
+        });
+    }
 }
 
 pub fn provide_auth() {
-    let login = ServerAction::<Login>::new();
-    let register = ServerAction::<Register>::new();
     let logout = ServerAction::<Logout>::new();
-    let profile = ServerAction::<UpdateProfile>::new();
-    let password = ServerAction::<ChangePassword>::new();
-    let delete = ServerAction::<DeleteAccount>::new();
-    let user = Resource::new(
-        move || {
-            (
-                login.version().get(),
-                register.version().get(),
-                logout.version().get(),
-                profile.version().get(),
-                delete.version().get(),
-            )
-        },
-        |_| whoami(),
-    );
-    provide_context(Auth {
-        user,
-        login,
-        register,
-        logout,
-        profile,
-        password,
-        delete,
-    });
+    let changed = RwSignal::new(0usize);
+    let user = Resource::new(move || (changed.get(), logout.version().get()), |_| whoami());
+    provide_context(Auth { user, logout, changed });
 }
 
 pub fn use_auth() -> Auth {

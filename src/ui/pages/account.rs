@@ -1,7 +1,7 @@
 //! `/account` (profile), `/account/email`, `/account/password`, `/account/delete`.
 
 use super::with_user;
-use crate::api::account::{ChangeEmail, ResendVerification};
+use crate::api::account::{ChangeEmail, ChangePassword, DeleteAccount, ResendVerification, UpdateProfile};
 use crate::domain::CurrentUser;
 use crate::ui::components::form::{last_error, Checkbox, Field, FormError, FormSuccess};
 use crate::ui::components::nav::use_auth;
@@ -28,20 +28,21 @@ fn AccountNav() -> impl IntoView {
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
+    let action = ServerAction::<UpdateProfile>::new();
+    use_auth().follow(action);
     view! {
         <Title text="Profile"/>
         <h1>"Profile"</h1>
         <AccountNav/>
-        {with_user(|u| view! { <ProfileForm user=u/> })}
+        {with_user(move |u| view! { <ProfileForm user=u action=action/> })}
     }
 }
 
 #[component]
-fn ProfileForm(user: CurrentUser) -> impl IntoView {
-    let auth = use_auth();
-    let error = last_error(auth.profile.value());
+fn ProfileForm(user: CurrentUser, action: ServerAction<UpdateProfile>) -> impl IntoView {
+    let error = last_error(action.value());
     let saved = Signal::derive(move || {
-        matches!(auth.profile.value().get(), Some(Ok(_))).then(|| "Profile saved.".to_string())
+        matches!(action.value().get(), Some(Ok(_))).then(|| "Profile saved.".to_string())
     });
     let resend = ServerAction::<ResendVerification>::new();
     let resent = Signal::derive(move || {
@@ -67,7 +68,7 @@ fn ProfileForm(user: CurrentUser) -> impl IntoView {
             </ActionForm>
             <FormSuccess message=resent/>
         })}
-        <ActionForm action=auth.profile attr:class="stack" attr:novalidate=true>
+        <ActionForm action=action attr:class="stack" attr:novalidate=true>
             <FormError error=error/>
             <FormSuccess message=saved/>
             <Field label="First name" name="first_name" autocomplete="given-name" error=error maxlength=100
@@ -78,7 +79,7 @@ fn ProfileForm(user: CurrentUser) -> impl IntoView {
                 value=user.bio.clone().unwrap_or_default()/>
             <Field label="Profile picture URL" name="profile_picture_url" kind="url" autocomplete="photo" error=error maxlength=500
                 hint="An https:// address of an image." value=user.picture_url.clone().unwrap_or_default()/>
-            <button type="submit" disabled=move || auth.profile.pending().get()>"Save profile"</button>
+            <button type="submit" disabled=move || action.pending().get()>"Save profile"</button>
         </ActionForm>
     }
 }
@@ -95,7 +96,7 @@ pub fn EmailPage() -> impl IntoView {
         <Title text="Email"/>
         <h1>"Email address"</h1>
         <AccountNav/>
-        {move || with_user(move |u| view! {
+        {with_user(move |u| view! {
             <p>"Your address is " <strong>{u.email.clone()}</strong> "."</p>
             <ActionForm action=action attr:class="stack" attr:novalidate=true>
                 <FormError error=error/>
@@ -110,24 +111,24 @@ pub fn EmailPage() -> impl IntoView {
 
 #[component]
 pub fn PasswordPage() -> impl IntoView {
-    let auth = use_auth();
-    let error = last_error(auth.password.value());
+    let action = ServerAction::<ChangePassword>::new();
+    let error = last_error(action.value());
     let done = Signal::derive(move || {
-        matches!(auth.password.value().get(), Some(Ok(_))).then(|| "Your password was changed.".to_string())
+        matches!(action.value().get(), Some(Ok(_))).then(|| "Your password was changed.".to_string())
     });
     view! {
         <Title text="Password"/>
         <h1>"Change password"</h1>
         <AccountNav/>
         {with_user(move |_| view! {
-            <ActionForm action=auth.password attr:class="stack" attr:novalidate=true>
+            <ActionForm action=action attr:class="stack" attr:novalidate=true>
                 <FormError error=error/>
                 <FormSuccess message=done/>
                 <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error=error required=true/>
                 <Field label="New password" name="new_password" kind="password" autocomplete="new-password" error=error required=true
                     hint="At least 8 characters. A few unrelated words make a strong password."/>
                 <Checkbox label="Sign out other sessions" name="sign_out_others" checked=true/>
-                <button type="submit" disabled=move || auth.password.pending().get()>"Change password"</button>
+                <button type="submit" disabled=move || action.pending().get()>"Change password"</button>
             </ActionForm>
         })}
     }
@@ -135,18 +136,19 @@ pub fn PasswordPage() -> impl IntoView {
 
 #[component]
 pub fn DeletePage() -> impl IntoView {
-    let auth = use_auth();
-    let error = last_error(auth.delete.value());
+    let action = ServerAction::<DeleteAccount>::new();
+    use_auth().follow(action);
+    let error = last_error(action.value());
     view! {
         <Title text="Delete account"/>
         <h1>"Delete account"</h1>
         <AccountNav/>
         {with_user(move |_| view! {
             <p>"Deleting your account signs you out everywhere and ends your group memberships. You cannot undo this."</p>
-            <ActionForm action=auth.delete attr:class="stack danger" attr:novalidate=true>
+            <ActionForm action=action attr:class="stack danger" attr:novalidate=true>
                 <FormError error=error/>
                 <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error=error required=true/>
-                <button type="submit" class="danger" disabled=move || auth.delete.pending().get()>"Delete account"</button>
+                <button type="submit" class="danger" disabled=move || action.pending().get()>"Delete account"</button>
             </ActionForm>
         })}
     }

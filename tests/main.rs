@@ -1,0 +1,9 @@
+//! The one integration-test binary: the real router on port 0 against a
+//! fresh SQLite file and a fresh PostgreSQL database.
+#![cfg(feature = "ssr")]
+
+mod accounts;
+mod helpers;
+mod http;
+mod schema;
+mod store;
