@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/sessions") view=SessionsPage/>
                     <Route path=path!("/account/activity") view=ActivityPage/>
                     <Route path=path!("/account/delete") view=DeletePage/>
+                    <Route path=path!("/sessions/end") view=EndSessionPage/>
                     <Route path=path!("/groups") view=GroupsPage/>
                     <Route path=path!("/groups/new") view=NewGroupPage/>
                     <Route path=path!("/groups/:slug") view=GroupPage/>

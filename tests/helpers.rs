@@ -43,7 +43,9 @@ fn init_logs() {
     static ONCE: OnceLock<()> = OnceLock::new();
     ONCE.get_or_init(|| {
         let _ = tracing_subscriber::fmt()
-            .with_env_filter("debug,sqlx=warn,hyper=warn,h2=warn,tower=warn,reqwest=warn,rustls=warn")
+            .with_env_filter(
+                "debug,sqlx=warn,hyper=warn,h2=warn,tower=warn,reqwest=warn,rustls=warn",
+            )
             .with_writer(|| LogWriter)
             .with_ansi(false)
             .try_init();
@@ -51,7 +53,9 @@ fn init_logs() {
 }
 
 pub fn postgres_url() -> Option<String> {
-    std::env::var("TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
+    std::env::var("TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
 }
 
 /// PostgreSQL tests skip loudly when no server is configured, and fail when
@@ -84,16 +88,33 @@ impl TestDb {
             Engine::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
                 let url = format!("sqlite://{}/test.db", dir.path().display());
-                Some(TestDb { url, engine, admin_url: None, name: None, _dir: Some(dir) })
+                Some(TestDb {
+                    url,
+                    engine,
+                    admin_url: None,
+                    name: None,
+                    _dir: Some(dir),
+                })
             }
             Engine::Postgres => {
                 let admin = postgres_or_skip(test)?;
                 let name = format!("vt_{}", uuid::Uuid::now_v7().simple());
-                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.expect("connect to PostgreSQL");
-                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
+                    .await
+                    .expect("connect to PostgreSQL");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
                 let mut url = url::Url::parse(&admin).unwrap();
                 url.set_path(&format!("/{name}"));
-                Some(TestDb { url: url.to_string(), engine, admin_url: Some(admin), name: Some(name), _dir: None })
+                Some(TestDb {
+                    url: url.to_string(),
+                    engine,
+                    admin_url: Some(admin),
+                    name: Some(name),
+                    _dir: None,
+                })
             }
         }
     }
@@ -101,7 +122,9 @@ impl TestDb {
     pub async fn drop_db(&self) {
         if let (Some(admin), Some(name)) = (&self.admin_url, &self.name) {
             if let Ok(mut conn) = <sqlx::PgConnection as sqlx::Connection>::connect(admin).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await;
             }
         }
     }
@@ -145,13 +168,23 @@ pub async fn spawn_app(engine: Engine, test: &str, env: &[(&str, &str)]) -> Opti
     }
     let outbox = settings.outbox();
     let clock = Arc::new(OffsetClock::default());
-    let state = build_state(settings, &db.url, clock.clone()).await.expect("app starts");
+    let state = build_state(settings, &db.url, clock.clone())
+        .await
+        .expect("app starts");
     let running = start(listener, state, std::future::pending()).await;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    Some(TestApp { base: format!("http://{addr}"), clock, running: Some(running), db, outbox, http, _data: data })
+    Some(TestApp {
+        base: format!("http://{addr}"),
+        clock,
+        running: Some(running),
+        db,
+        outbox,
+        http,
+        _data: data,
+    })
 }
 
 /// A response, read whole.
@@ -176,7 +209,10 @@ impl Resp {
         None
     }
     pub fn set_cookie_header(&self) -> Option<String> {
-        self.headers.get("set-cookie").and_then(|v| v.to_str().ok()).map(str::to_string)
+        self.headers
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
     }
 }
 
@@ -208,13 +244,24 @@ impl TestApp {
 
     /// Registers and returns the session token.
     pub async fn register(&self, username: &str, email: &str, password: &str) -> String {
-        let r = self.call("register", &[("username", username), ("email", email), ("password", password)], None).await;
+        let r = self
+            .call(
+                "register",
+                &[
+                    ("username", username),
+                    ("email", email),
+                    ("password", password),
+                ],
+                None,
+            )
+            .await;
         assert_eq!(r.status, 200, "register failed: {}", r.body);
         r.session_cookie().expect("a session cookie")
     }
 
     pub async fn login(&self, login: &str, password: &str) -> Resp {
-        self.call("login", &[("login", login), ("password", password)], None).await
+        self.call("login", &[("login", login), ("password", password)], None)
+            .await
     }
 
     /// The signed-in username for this cookie, or None.
@@ -222,7 +269,9 @@ impl TestApp {
         let r = self.call("current_user", &[], Some(cookie)).await;
         assert_eq!(r.status, 200, "{}", r.body);
         let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-        v.get("username").and_then(|u| u.as_str()).map(str::to_string)
+        v.get("username")
+            .and_then(|u| u.as_str())
+            .map(str::to_string)
     }
 
     pub fn state(&self) -> &vestibule::server::state::AppState {
@@ -241,7 +290,9 @@ impl TestApp {
             if let Ok(rd) = std::fs::read_dir(&self.outbox) {
                 for e in rd.flatten() {
                     let text = std::fs::read_to_string(e.path()).unwrap_or_default();
-                    let addressed = text.lines().any(|l| l.to_ascii_lowercase().starts_with("to:") && l.contains(to));
+                    let addressed = text
+                        .lines()
+                        .any(|l| l.to_ascii_lowercase().starts_with("to:") && l.contains(to));
                     if addressed {
                         found.push((e.metadata().and_then(|m| m.modified()).unwrap(), text));
                     }
@@ -256,6 +307,25 @@ impl TestApp {
         panic!("no mail to {to}");
     }
 
+    /// Waits for a mail to `to` containing `needle`.
+    pub async fn mail_with(&self, to: &str, needle: &str) -> String {
+        for _ in 0..100 {
+            if let Ok(rd) = std::fs::read_dir(&self.outbox) {
+                for e in rd.flatten() {
+                    let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                    let addressed = text
+                        .lines()
+                        .any(|l| l.to_ascii_lowercase().starts_with("to:") && l.contains(to));
+                    if addressed && text.contains(needle) {
+                        return text;
+                    }
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no mail to {to} containing {needle:?}");
+    }
+
     pub async fn stop(mut self) {
         if let Some(r) = self.running.take() {
             r.stop().await;
@@ -268,12 +338,19 @@ pub async fn read(r: reqwest::Response) -> Resp {
     let status = r.status().as_u16();
     let headers = r.headers().clone();
     let body = r.text().await.unwrap_or_default();
-    Resp { status, headers, body }
+    Resp {
+        status,
+        headers,
+        body,
+    }
 }
 
 /// Pulls the first link carrying `path?token=` out of a mail (quoted-printable aware).
 pub fn link_in(mail: &str, path: &str) -> String {
-    let unfolded = mail.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+    let unfolded = mail
+        .replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=");
     let start = unfolded.find(path).expect("link in mail");
     let tail = &unfolded[start..];
     let end = tail.find(|c: char| c.is_whitespace()).unwrap_or(tail.len());
@@ -281,7 +358,10 @@ pub fn link_in(mail: &str, path: &str) -> String {
 }
 
 pub fn unique(prefix: &str) -> String {
-    format!("{prefix}{}", &uuid::Uuid::now_v7().simple().to_string()[20..])
+    format!(
+        "{prefix}{}",
+        &uuid::Uuid::now_v7().simple().to_string()[20..]
+    )
 }
 
 pub const PW: &str = "violet-ocean-lantern-42";
@@ -294,11 +374,19 @@ macro_rules! both_engines {
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                $body($crate::helpers::Engine::Sqlite, concat!(stringify!($name), "/sqlite")).await;
+                $body(
+                    $crate::helpers::Engine::Sqlite,
+                    concat!(stringify!($name), "/sqlite"),
+                )
+                .await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                $body($crate::helpers::Engine::Postgres, concat!(stringify!($name), "/postgres")).await;
+                $body(
+                    $crate::helpers::Engine::Postgres,
+                    concat!(stringify!($name), "/postgres"),
+                )
+                .await;
             }
         }
     };
@@ -306,5 +394,8 @@ macro_rules! both_engines {
 
 #[allow(dead_code)]
 pub fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }

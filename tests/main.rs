@@ -3,7 +3,9 @@
 #![cfg(feature = "ssr")]
 
 mod accounts;
+mod cli;
 mod helpers;
 mod http;
 mod schema;
+mod sessions;
 mod store;

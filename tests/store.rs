@@ -13,19 +13,61 @@ async fn open(engine: Engine, name: &str) -> Option<(Store, TestDb)> {
 }
 
 async fn users_contract(engine: Engine, name: &str) {
-    let Some((s, db)) = open(engine, name).await else { return };
+    let Some((s, db)) = open(engine, name).await else {
+        return;
+    };
     let now = vestibule::server::clock::Clock::now(&vestibule::server::clock::SystemClock);
     let id = new_id();
-    s.create_user(NewUser { id: &id, username: "Alice", email: "Alice@Example.com", hashed_password: "h", now }).await.unwrap();
+    s.create_user(NewUser {
+        id: &id,
+        username: "Alice",
+        email: "Alice@Example.com",
+        hashed_password: "h",
+        now,
+    })
+    .await
+    .unwrap();
     let u = s.find_user_by_login("alice").await.unwrap().unwrap();
     assert_eq!((u.id.as_str(), u.username.as_str()), (id.as_str(), "Alice"));
     assert_eq!(u.created_at, Some(now), "timestamps round-trip exactly");
-    assert!(s.find_user_by_login("ALICE@example.COM").await.unwrap().is_some());
+    assert!(s
+        .find_user_by_login("ALICE@example.COM")
+        .await
+        .unwrap()
+        .is_some());
     assert!(s.find_user_by_login("bob").await.unwrap().is_none());
-    let dup = s.create_user(NewUser { id: &new_id(), username: "ALICE", email: "x@example.com", hashed_password: "h", now }).await;
-    assert_eq!(dup.as_ref().err().and_then(vestibule::server::store::conflict_field), Some("username"), "{dup:?}");
-    let dup = s.create_user(NewUser { id: &new_id(), username: "carol", email: "alice@example.COM", hashed_password: "h", now }).await;
-    assert_eq!(dup.as_ref().err().and_then(vestibule::server::store::conflict_field), Some("email"), "{dup:?}");
+    let dup = s
+        .create_user(NewUser {
+            id: &new_id(),
+            username: "ALICE",
+            email: "x@example.com",
+            hashed_password: "h",
+            now,
+        })
+        .await;
+    assert_eq!(
+        dup.as_ref()
+            .err()
+            .and_then(vestibule::server::store::conflict_field),
+        Some("username"),
+        "{dup:?}"
+    );
+    let dup = s
+        .create_user(NewUser {
+            id: &new_id(),
+            username: "carol",
+            email: "alice@example.COM",
+            hashed_password: "h",
+            now,
+        })
+        .await;
+    assert_eq!(
+        dup.as_ref()
+            .err()
+            .and_then(vestibule::server::store::conflict_field),
+        Some("email"),
+        "{dup:?}"
+    );
     assert!(s.email_taken("ALICE@EXAMPLE.COM", "other").await.unwrap());
     assert!(!s.email_taken("alice@example.com", &id).await.unwrap());
     assert_eq!(s.owned_group_count(&id).await.unwrap(), 0);
@@ -36,20 +78,44 @@ async fn users_contract(engine: Engine, name: &str) {
 both_engines!(users_behave_the_same, users_contract);
 
 async fn throttle_contract(engine: Engine, name: &str) {
-    let Some((s, db)) = open(engine, name).await else { return };
+    let Some((s, db)) = open(engine, name).await else {
+        return;
+    };
     let now = chrono::Utc::now();
     let w = now - chrono::Duration::minutes(15);
     // 20 concurrent failures count exactly.
-    let futs: Vec<_> = (0..20).map(|_| s.throttle_fail("k", now, w, |_| None)).collect();
-    let mut counts: Vec<i32> = futures::future::join_all(futs).await.into_iter().map(|r| r.unwrap()).collect();
+    let futs: Vec<_> = (0..20)
+        .map(|_| s.throttle_fail("k", now, w, |_| None))
+        .collect();
+    let mut counts: Vec<i32> = futures::future::join_all(futs)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap())
+        .collect();
     counts.sort();
     assert_eq!(counts, (1..=20).collect::<Vec<_>>());
-    let n = s.throttle_fail("k", now, w, |n| (n > 20).then(|| chrono::Duration::seconds(30))).await.unwrap();
+    let n = s
+        .throttle_fail("k", now, w, |n| {
+            (n > 20).then(|| chrono::Duration::seconds(30))
+        })
+        .await
+        .unwrap();
     assert_eq!(n, 21);
-    assert!(s.throttle_get("k").await.unwrap().unwrap().locked_until.is_some());
+    assert!(s
+        .throttle_get("k")
+        .await
+        .unwrap()
+        .unwrap()
+        .locked_until
+        .is_some());
     // A new window starts over.
     let later = now + chrono::Duration::minutes(20);
-    assert_eq!(s.throttle_fail("k", later, later - chrono::Duration::minutes(15), |_| None).await.unwrap(), 1);
+    assert_eq!(
+        s.throttle_fail("k", later, later - chrono::Duration::minutes(15), |_| None)
+            .await
+            .unwrap(),
+        1
+    );
     s.throttle_reset("k").await.unwrap();
     assert!(s.throttle_get("k").await.unwrap().is_none());
     s.close().await;

@@ -18,7 +18,8 @@ pub async fn update_profile(
     let state = ctx::state()?;
     let meta = ctx::meta();
     let r = async {
-        let (who, _) = crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
+        let (who, _) =
+            crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
         crate::server::accounts::update_profile(
             &state,
             &who,
@@ -46,7 +47,8 @@ pub async fn change_password(
     let state = ctx::state()?;
     let meta = ctx::meta();
     let r = async {
-        let (who, user) = crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
+        let (who, user) =
+            crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
         crate::server::accounts::change_password(
             &state,
             &who,
@@ -73,7 +75,8 @@ pub async fn change_email(new_email: String, current_password: String) -> Result
     let state = ctx::state()?;
     let meta = ctx::meta();
     let r = async {
-        let (who, user) = crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
+        let (who, user) =
+            crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
         crate::server::accounts::request_email_change(
             &state,
             &who,
@@ -105,7 +108,8 @@ pub async fn resend_verification() -> Result<(), AppError> {
     let state = ctx::state()?;
     let meta = ctx::meta();
     let r = async {
-        let (_, user) = crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
+        let (_, user) =
+            crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
         crate::server::accounts::resend_verification(&state, &user).await;
         Ok(())
     }
@@ -119,12 +123,15 @@ pub async fn delete_account(current_password: String) -> Result<(), AppError> {
     let state = ctx::state()?;
     let meta = ctx::meta();
     let r = async {
-        let (who, user) = crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
+        let (who, user) =
+            crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
         crate::server::accounts::delete_account(&state, &who, &user, &current_password, &meta).await
     }
     .await;
     ctx::respond(r)?;
-    ctx::set_cookie(&crate::server::session::clear_cookie(state.settings.is_https()));
+    ctx::set_cookie(&crate::server::session::clear_cookie(
+        state.settings.is_https(),
+    ));
     leptos_axum::redirect("/?deleted=1");
     Ok(())
 }

@@ -19,7 +19,10 @@ pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
         .find_user(&who.user_id)
         .await
         .map_err(|e| crate::server::accounts::store_err(e, &meta));
-    ctx::respond(user.map(|u| u.filter(|u| u.can_sign_in()).map(|u| crate::server::accounts::current_user_view(&u))))
+    ctx::respond(user.map(|u| {
+        u.filter(|u| u.can_sign_in())
+            .map(|u| crate::server::accounts::current_user_view(&u))
+    }))
 }
 
 /// Creates an account and signs the new person in. **Anyone** (a signed-in
@@ -30,7 +33,11 @@ pub async fn register(username: String, email: String, password: String) -> Resu
     let meta = ctx::meta();
     let r = crate::server::accounts::register(
         &state,
-        crate::server::accounts::Registration { username, email, password },
+        crate::server::accounts::Registration {
+            username,
+            email,
+            password,
+        },
         &meta,
     )
     .await;
@@ -73,7 +80,9 @@ pub async fn logout() -> Result<(), AppError> {
     let meta = ctx::meta();
     let who = ctx::caller();
     ctx::respond(crate::server::accounts::sign_out(&state, who.as_ref(), &meta).await)?;
-    ctx::set_cookie(&crate::server::session::clear_cookie(state.settings.is_https()));
+    ctx::set_cookie(&crate::server::session::clear_cookie(
+        state.settings.is_https(),
+    ));
     leptos_axum::redirect("/");
     Ok(())
 }

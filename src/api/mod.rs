@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod sessions;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {
@@ -61,7 +62,14 @@ pub(crate) mod ctx {
     /// Only local paths are followed after sign-in (no open redirect).
     pub fn safe_next(next: Option<String>, default: &str) -> String {
         match next {
-            Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() <= 500 => n,
+            Some(n)
+                if n.starts_with('/')
+                    && !n.starts_with("//")
+                    && !n.contains('\\')
+                    && n.len() <= 500 =>
+            {
+                n
+            }
             _ => default.to_string(),
         }
     }

@@ -134,9 +134,7 @@ impl FromServerFnError for AppError {
             | ServerFnErrorErr::MissingArg(_)
             | ServerFnErrorErr::Deserialization(_)
             | ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::BadRequest,
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => {
-                AppError::Unavailable
-            }
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Unavailable,
             _ => AppError::Internal {
                 request_id: String::from("-"),
             },

@@ -36,8 +36,7 @@ impl Username {
             .all(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '-')
         {
             return Err(
-                "Use only letters, digits, underscores (_), dots (.) and hyphens (-)."
-                    .into(),
+                "Use only letters, digits, underscores (_), dots (.) and hyphens (-).".into(),
             );
         }
         Ok(Self(s.to_string()))
@@ -80,10 +79,12 @@ impl Email {
         if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
             return bad();
         }
-        if local
-            .chars()
-            .any(|c| matches!(c, '"' | '(' | ')' | ',' | ':' | ';' | '<' | '>' | '[' | '\\' | ']'))
-        {
+        if local.chars().any(|c| {
+            matches!(
+                c,
+                '"' | '(' | ')' | ',' | ':' | ';' | '<' | '>' | '[' | '\\' | ']'
+            )
+        }) {
             return bad();
         }
         let labels: Vec<&str> = domain.split('.').collect();
@@ -147,7 +148,9 @@ pub fn optional_text(raw: &str, max: usize, what: &str) -> Result<Option<String>
     if len(s) > max {
         return Err(format!("{what} can have at most {max} characters."));
     }
-    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if s.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err(format!("{what} contains characters that are not allowed."));
     }
     Ok(Some(s.to_string()))
@@ -173,7 +176,8 @@ impl PictureUrl {
         let host = rest.split(['/', '?', '#']).next().unwrap_or("");
         if host.is_empty()
             || host.contains('@')
-            || s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+            || s.chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
         {
             return Err("Enter a valid https:// address for the picture.".into());
         }
@@ -200,7 +204,10 @@ mod tests {
         assert!(Username::parse("<script>").is_err());
         assert!(Username::parse(&"a".repeat(100)).is_ok());
         assert!(Username::parse(&"a".repeat(101)).is_err());
-        assert_eq!(Username::parse("Alice").map(|u| u.folded()), Ok("alice".to_string()));
+        assert_eq!(
+            Username::parse("Alice").map(|u| u.folded()),
+            Ok("alice".to_string())
+        );
     }
 
     #[test]
@@ -212,7 +219,13 @@ mod tests {
         assert!(Email::parse("a@-x.com").is_err());
         let long = format!("{}@{}.com", "a".repeat(64), "b".repeat(63));
         assert!(Email::parse(&long).is_ok());
-        let too_long = format!("{}@{}.{}.{}.com", "a".repeat(64), "b".repeat(63), "c".repeat(63), "d".repeat(63));
+        let too_long = format!(
+            "{}@{}.{}.{}.com",
+            "a".repeat(64),
+            "b".repeat(63),
+            "c".repeat(63),
+            "d".repeat(63)
+        );
         assert!(len(&too_long) > 255 && Email::parse(&too_long).is_err());
     }
 

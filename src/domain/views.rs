@@ -39,3 +39,65 @@ pub struct When {
     /// "3 hours ago".
     pub relative: String,
 }
+
+/// One row of `/account/sessions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// The public handle used to end it.
+    pub id: String,
+    pub browser: String,
+    pub os: String,
+    pub device_type: String,
+    pub ip: String,
+    pub location: Option<String>,
+    pub signed_in: When,
+    pub last_active: When,
+    pub method: String,
+    pub requests: i32,
+    pub current: bool,
+    /// Why it was flagged, in words; `None` when it was not.
+    pub suspicious: Option<String>,
+    /// For ended sessions: when and why.
+    pub ended: Option<When>,
+    pub end_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionsOverview {
+    pub active: Vec<SessionView>,
+    pub ended: Vec<SessionView>,
+}
+
+/// One event of the security timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    pub id: String,
+    pub kind: String,
+    pub label: String,
+    pub when: When,
+    pub device: String,
+    pub ip: String,
+    pub location: Option<String>,
+    pub session_id: String,
+    pub detail: Option<String>,
+}
+
+/// A page of the timeline and the sign-ins-per-day chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelinePage {
+    pub events: Vec<TimelineEvent>,
+    /// Cursor for the next (older) page, when there is one.
+    pub next: Option<String>,
+    /// Sign-ins per day over the last 30 days, oldest first: ("2026-11-27", n).
+    pub per_day: Vec<(String, u32)>,
+}
+
+/// The filter choices of the timeline: (value, label).
+pub const TIMELINE_KINDS: &[(&str, &str)] = &[
+    ("", "All events"),
+    ("signin", "Sign-ins and sign-outs"),
+    ("failed", "Failed attempts"),
+    ("account", "Account changes"),
+    ("sessions", "Ended sessions"),
+    ("groups", "Groups"),
+];

@@ -6,10 +6,15 @@ use super::http::RequestMeta;
 use super::passwords::{strength_problem, Verified};
 use super::session::{self, Authenticated};
 use super::state::AppState;
-use super::store::{self, new_id, NewActivity, NewSession, NewUser, ProfileUpdate, StoreError, UserRow};
+use super::store::{
+    self, new_id, NewActivity, NewSession, NewUser, ProfileUpdate, StoreError, UserRow,
+};
 use super::tokens::{new_session_token, token_hash};
 use super::{throttle, useragent};
-use crate::domain::{check_password_length, optional_text, AppError, CurrentUser, Email, FormErrors, PictureUrl, Username};
+use crate::domain::{
+    check_password_length, optional_text, AppError, CurrentUser, Email, FormErrors, PictureUrl,
+    Username,
+};
 use secrecy::SecretString;
 
 /// Turns a store failure into what a person may see, logging the cause with
@@ -51,18 +56,35 @@ pub fn current_user_view(u: &UserRow) -> CurrentUser {
 }
 
 /// The caller's account, or `Unauthenticated`.
-pub async fn caller_user(state: &AppState, who: Option<&Authenticated>, meta: &RequestMeta) -> Result<(Authenticated, UserRow), AppError> {
+pub async fn caller_user(
+    state: &AppState,
+    who: Option<&Authenticated>,
+    meta: &RequestMeta,
+) -> Result<(Authenticated, UserRow), AppError> {
     let Some(who) = who else {
         return Err(AppError::Unauthenticated);
     };
-    match state.store.find_user(&who.user_id).await.map_err(|e| store_err(e, meta))? {
+    match state
+        .store
+        .find_user(&who.user_id)
+        .await
+        .map_err(|e| store_err(e, meta))?
+    {
         Some(u) if u.can_sign_in() => Ok((who.clone(), u)),
         _ => Err(AppError::Unauthenticated),
     }
 }
 
 /// Writes one event of the security timeline; a failure is logged only.
-pub async fn record(state: &AppState, session_id: &str, user_id: &str, kind: &'static str, meta: &RequestMeta, status: i32, extra: Option<serde_json::Value>) {
+pub async fn record(
+    state: &AppState,
+    session_id: &str,
+    user_id: &str,
+    kind: &'static str,
+    meta: &RequestMeta,
+    status: i32,
+    extra: Option<serde_json::Value>,
+) {
     let a = NewActivity {
         session_id: session_id.to_string(),
         user_id: user_id.to_string(),
@@ -82,19 +104,34 @@ pub async fn record(state: &AppState, session_id: &str, user_id: &str, kind: &'s
 }
 
 fn geo_lookup(state: &AppState, ip: std::net::IpAddr) -> (Option<String>, Option<String>) {
-    let Some(reader) = &state.geo else { return (None, None) };
+    let Some(reader) = &state.geo else {
+        return (None, None);
+    };
     match reader.lookup::<maxminddb::geoip2::City>(ip) {
         Ok(city) => {
-            let country = city.country.and_then(|c| c.names).and_then(|n| n.get("en").map(|s| s.to_string()));
-            let city_name = city.city.and_then(|c| c.names).and_then(|n| n.get("en").map(|s| s.to_string()));
+            let country = city
+                .country
+                .and_then(|c| c.names)
+                .and_then(|n| n.get("en").map(|s| s.to_string()));
+            let city_name = city
+                .city
+                .and_then(|c| c.names)
+                .and_then(|n| n.get("en").map(|s| s.to_string()));
             (country, city_name)
         }
         _ => (None, None),
     }
 }
 
-/// Opens a session for `user` and returns the cookie to set.
-async fn start_session(state: &AppState, user: &UserRow, remember: bool, method: &str, meta: &RequestMeta) -> Result<(String, String), AppError> {
+/// Opens a session for `user`, scoring it (see `server::security`), and
+/// returns its id, the cookie to set and the assessment.
+async fn start_session(
+    state: &AppState,
+    user: &UserRow,
+    remember: bool,
+    method: &str,
+    meta: &RequestMeta,
+) -> Result<(String, String, super::security::Assessment), AppError> {
     let now = state.now();
     let token = new_session_token();
     let hash = token_hash(&token);
@@ -109,6 +146,18 @@ async fn start_session(state: &AppState, user: &UserRow, remember: bool, method:
     };
     let fingerprint = device.fingerprint();
     let ip = meta.ip.to_string();
+    let history = state
+        .store
+        .sign_in_history(
+            &user.id,
+            &fingerprint,
+            country.as_deref(),
+            now - chrono::Duration::hours(1),
+            now - chrono::Duration::minutes(10),
+        )
+        .await
+        .map_err(|e| store_err(e, meta))?;
+    let assessment = super::security::assess(&history, country.is_some());
     state
         .store
         .create_session(
@@ -127,17 +176,50 @@ async fn start_session(state: &AppState, user: &UserRow, remember: bool, method:
                 os: Some(&device.os),
                 country: country.as_deref(),
                 city: city.as_deref(),
-                security_score: 100,
-                suspicious: false,
+                security_score: assessment.score,
+                suspicious: assessment.suspicious,
                 now,
             },
             true,
         )
         .await
         .map_err(|e| store_err(e, meta))?;
+    if assessment.suspicious || assessment.new_device {
+        let place = location
+            .clone()
+            .unwrap_or_else(|| format!("IP address {ip}"));
+        let link = super::sessions::end_link(state, &user.id, &id);
+        let flagged = if assessment.suspicious {
+            "This sign-in looked unusual: "
+        } else {
+            ""
+        };
+        let why: Vec<&str> = assessment
+            .signals
+            .iter()
+            .map(|s| super::security::describe(s))
+            .collect();
+        state.mailer.send(
+            &user.email,
+            "New sign-in to your Vestibule account",
+            format!(
+                "Hello {},\n\nYour account was just signed in to from {} on {} ({}), at {}, from {}.\n{}{}\n\n\
+                 If this was you, there is nothing to do. If it was not, end that session now with this link\n\
+                 (it works once, for 7 days):\n\n{link}\n\nThen change your password.\n",
+                user.username,
+                device.browser,
+                device.os,
+                device.device_type,
+                now.format("%Y-%m-%d %H:%M UTC"),
+                place,
+                flagged,
+                why.join("; "),
+            ),
+        );
+    }
     let max_age = remember.then(|| state.settings.absolute(true));
     let cookie = session::set_cookie(state.settings.is_https(), &token, max_age);
-    Ok((id, cookie))
+    Ok((id, cookie, assessment))
 }
 
 /// Records a failed sign-in of a known account: a session row that never
@@ -176,12 +258,18 @@ async fn record_failed_sign_in(state: &AppState, user: &UserRow, meta: &RequestM
         .await;
     match r {
         Ok(()) => record(state, &id, &user.id, "sign_in_failed", meta, 401, None).await,
-        Err(e) => tracing::warn!(request_id = %meta.request_id, error = %e, "could not record a failed sign-in"),
+        Err(e) => {
+            tracing::warn!(request_id = %meta.request_id, error = %e, "could not record a failed sign-in")
+        }
     }
 }
 
 fn verification_link(state: &AppState, user_id: &str, email: &str) -> String {
-    let token = state.signer.sign("verify_email", &(user_id, email), state.now() + chrono::Duration::hours(48));
+    let token = state.signer.sign(
+        "verify_email",
+        &(user_id, email),
+        state.now() + chrono::Duration::hours(48),
+    );
     format!("{}verify-email?token={token}", base_url(state))
 }
 
@@ -213,17 +301,28 @@ pub struct Registration {
 
 /// Creates the account, signs the person in, sends the verification email.
 /// Returns the cookie to set.
-pub async fn register(state: &AppState, input: Registration, meta: &RequestMeta) -> Result<String, AppError> {
+pub async fn register(
+    state: &AppState,
+    input: Registration,
+    meta: &RequestMeta,
+) -> Result<String, AppError> {
     let mut errors = FormErrors::new();
     errors.keep("username", &input.username);
     errors.keep("email", &input.email);
-    let username = Username::parse(&input.username).map_err(|m| errors.add("username", m)).ok();
-    let email = Email::parse(&input.email).map_err(|m| errors.add("email", m)).ok();
+    let username = Username::parse(&input.username)
+        .map_err(|m| errors.add("username", m))
+        .ok();
+    let email = Email::parse(&input.email)
+        .map_err(|m| errors.add("email", m))
+        .ok();
     if let Err(m) = check_password_length(&input.password) {
         errors.add("password", m);
     } else if let Some(m) = strength_problem(
         &input.password,
-        username.as_ref().map(|u| u.as_ref()).unwrap_or(&input.username),
+        username
+            .as_ref()
+            .map(|u| u.as_ref())
+            .unwrap_or(&input.username),
         email.as_ref().map(|e| e.as_ref()).unwrap_or(&input.email),
     ) {
         errors.add("password", m);
@@ -258,7 +357,10 @@ pub async fn register(state: &AppState, input: Registration, meta: &RequestMeta)
                 AppError::Invalid(errors)
             }
             Some(_) => {
-                errors.add("email", "An account with this email already exists. Sign in instead.");
+                errors.add(
+                    "email",
+                    "An account with this email already exists. Sign in instead.",
+                );
                 AppError::Invalid(errors)
             }
             None => store_err(e, meta),
@@ -270,10 +372,20 @@ pub async fn register(state: &AppState, input: Registration, meta: &RequestMeta)
         .await
         .map_err(|e| store_err(e, meta))?
         .ok_or_else(|| internal("new user vanished", meta))?;
-    let (session_id, cookie) = start_session(state, &user, false, "password", meta).await?;
+    let (session_id, cookie, assessment) =
+        start_session(state, &user, false, "password", meta).await?;
     let _ = state.store.set_last_login(&user.id, now).await;
     record(state, &session_id, &user.id, "register", meta, 200, None).await;
-    record(state, &session_id, &user.id, "sign_in", meta, 200, Some(serde_json::json!({"method": "password"}))).await;
+    record(
+        state,
+        &session_id,
+        &user.id,
+        "sign_in",
+        meta,
+        200,
+        Some(serde_json::json!({"method": "password", "signals": assessment.signals})),
+    )
+    .await;
     send_verification(state, &user.id, user.username.as_str(), user.email.as_str());
     Ok(cookie)
 }
@@ -285,16 +397,31 @@ pub struct SignIn {
 }
 
 /// Checks the credentials (S8–S12) and opens a session. Returns the cookie.
-pub async fn sign_in(state: &AppState, input: SignIn, meta: &RequestMeta) -> Result<String, AppError> {
+pub async fn sign_in(
+    state: &AppState,
+    input: SignIn,
+    meta: &RequestMeta,
+) -> Result<String, AppError> {
     let login = input.login.trim().to_string();
-    if login.is_empty() || login.chars().count() > 255 || input.password.is_empty() || input.password.chars().count() > crate::domain::PASSWORD_MAX {
+    if login.is_empty()
+        || login.chars().count() > 255
+        || input.password.is_empty()
+        || input.password.chars().count() > crate::domain::PASSWORD_MAX
+    {
         // Cannot match any account: refuse before any hashing (S3).
         return Err(AppError::BadCredentials);
     }
-    if throttle::is_locked(state, &login, meta.ip).await.map_err(|e| store_err(e, meta))? {
+    if throttle::is_locked(state, &login, meta.ip)
+        .await
+        .map_err(|e| store_err(e, meta))?
+    {
         return Err(AppError::TooManyAttempts);
     }
-    let user = state.store.find_user_by_login(&login).await.map_err(|e| store_err(e, meta))?;
+    let user = state
+        .store
+        .find_user_by_login(&login)
+        .await
+        .map_err(|e| store_err(e, meta))?;
     let stored = user.as_ref().and_then(|u| u.hashed_password.as_deref());
     let verdict = state
         .passwords
@@ -309,28 +436,54 @@ pub async fn sign_in(state: &AppState, input: SignIn, meta: &RequestMeta) -> Res
             u
         }
         (_, maybe_user) => {
-            throttle::record_failure(state, &login, meta.ip).await.map_err(|e| store_err(e, meta))?;
+            throttle::record_failure(state, &login, meta.ip)
+                .await
+                .map_err(|e| store_err(e, meta))?;
             if let Some(u) = maybe_user {
                 record_failed_sign_in(state, &u, meta).await;
             }
             return Err(AppError::BadCredentials);
         }
     };
-    throttle::record_success(state, &login).await.map_err(|e| store_err(e, meta))?;
-    let (session_id, cookie) = start_session(state, &user, input.remember, "password", meta).await?;
+    throttle::record_success(state, &login)
+        .await
+        .map_err(|e| store_err(e, meta))?;
+    let (session_id, cookie, assessment) =
+        start_session(state, &user, input.remember, "password", meta).await?;
     let _ = state.store.set_last_login(&user.id, state.now()).await;
-    record(state, &session_id, &user.id, "sign_in", meta, 200, Some(serde_json::json!({"method": "password", "remember": input.remember}))).await;
+    record(
+        state,
+        &session_id,
+        &user.id,
+        "sign_in",
+        meta,
+        200,
+        Some(serde_json::json!({"method": "password", "remember": input.remember, "signals": assessment.signals, "score": assessment.score})),
+    )
+    .await;
     Ok(cookie)
 }
 
 /// Rehashes with today's parameters when the stored hash is weaker (S7).
-async fn verdict_rehash(passwords: &super::passwords::Passwords, password: &str, user: &UserRow, state: &AppState, meta: &RequestMeta) -> bool {
-    let Some(stored) = user.hashed_password.as_deref() else { return false };
+async fn verdict_rehash(
+    passwords: &super::passwords::Passwords,
+    password: &str,
+    user: &UserRow,
+    state: &AppState,
+    meta: &RequestMeta,
+) -> bool {
+    let Some(stored) = user.hashed_password.as_deref() else {
+        return false;
+    };
     if !super::passwords::needs_rehash(stored) {
         return false;
     }
     match passwords.hash(&secret(password.to_string())).await {
-        Ok(h) => state.store.set_password_hash(&user.id, &h, state.now()).await.is_ok(),
+        Ok(h) => state
+            .store
+            .set_password_hash(&user.id, &h, state.now())
+            .await
+            .is_ok(),
         Err(e) => {
             tracing::warn!(request_id = %meta.request_id, error = %e, "rehash failed");
             false
@@ -339,14 +492,27 @@ async fn verdict_rehash(passwords: &super::passwords::Passwords, password: &str,
 }
 
 /// Ends the caller's session on the server (S16).
-pub async fn sign_out(state: &AppState, who: Option<&Authenticated>, meta: &RequestMeta) -> Result<(), AppError> {
+pub async fn sign_out(
+    state: &AppState,
+    who: Option<&Authenticated>,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
     if let Some(who) = who {
         state
             .store
             .revoke_session(&who.session_id, &who.user_id, "logout", state.now())
             .await
             .map_err(|e| store_err(e, meta))?;
-        record(state, &who.session_id, &who.user_id, "sign_out", meta, 200, None).await;
+        record(
+            state,
+            &who.session_id,
+            &who.user_id,
+            "sign_out",
+            meta,
+            200,
+            None,
+        )
+        .await;
     }
     Ok(())
 }
@@ -358,20 +524,38 @@ pub struct ProfileInput {
     pub profile_picture_url: String,
 }
 
-pub async fn update_profile(state: &AppState, who: &Authenticated, input: ProfileInput, meta: &RequestMeta) -> Result<CurrentUser, AppError> {
+pub async fn update_profile(
+    state: &AppState,
+    who: &Authenticated,
+    input: ProfileInput,
+    meta: &RequestMeta,
+) -> Result<CurrentUser, AppError> {
     let mut errors = FormErrors::new();
     errors.keep("first_name", &input.first_name);
     errors.keep("last_name", &input.last_name);
     errors.keep("bio", &input.bio);
     errors.keep("profile_picture_url", &input.profile_picture_url);
-    let first = optional_text(&input.first_name, 100, "First name").map_err(|m| errors.add("first_name", m)).ok();
-    let last = optional_text(&input.last_name, 100, "Last name").map_err(|m| errors.add("last_name", m)).ok();
-    let bio = optional_text(&input.bio, 1000, "Bio").map_err(|m| errors.add("bio", m)).ok();
-    let pic = PictureUrl::parse(&input.profile_picture_url).map_err(|m| errors.add("profile_picture_url", m)).ok();
+    let first = optional_text(&input.first_name, 100, "First name")
+        .map_err(|m| errors.add("first_name", m))
+        .ok();
+    let last = optional_text(&input.last_name, 100, "Last name")
+        .map_err(|m| errors.add("last_name", m))
+        .ok();
+    let bio = optional_text(&input.bio, 1000, "Bio")
+        .map_err(|m| errors.add("bio", m))
+        .ok();
+    let pic = PictureUrl::parse(&input.profile_picture_url)
+        .map_err(|m| errors.add("profile_picture_url", m))
+        .ok();
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let (first, last, bio, pic) = (first.flatten(), last.flatten(), bio.flatten(), pic.flatten());
+    let (first, last, bio, pic) = (
+        first.flatten(),
+        last.flatten(),
+        bio.flatten(),
+        pic.flatten(),
+    );
     state
         .store
         .update_profile(
@@ -386,30 +570,75 @@ pub async fn update_profile(state: &AppState, who: &Authenticated, input: Profil
         )
         .await
         .map_err(|e| store_err(e, meta))?;
-    record(state, &who.session_id, &who.user_id, "profile_updated", meta, 200, None).await;
-    let u = state.store.find_user(&who.user_id).await.map_err(|e| store_err(e, meta))?.ok_or(AppError::Unauthenticated)?;
+    record(
+        state,
+        &who.session_id,
+        &who.user_id,
+        "profile_updated",
+        meta,
+        200,
+        None,
+    )
+    .await;
+    let u = state
+        .store
+        .find_user(&who.user_id)
+        .await
+        .map_err(|e| store_err(e, meta))?
+        .ok_or(AppError::Unauthenticated)?;
     Ok(current_user_view(&u))
 }
 
 /// Checks the current password for a sensitive change (S5, S22). A wrong one
 /// counts as a failed action and towards the account's throttle.
-async fn check_current_password(state: &AppState, who: &Authenticated, user: &UserRow, password: &str, field: &str, meta: &RequestMeta) -> Result<(), AppError> {
-    if throttle::is_locked(state, &user.username, meta.ip).await.map_err(|e| store_err(e, meta))? {
+async fn check_current_password(
+    state: &AppState,
+    who: &Authenticated,
+    user: &UserRow,
+    password: &str,
+    field: &str,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
+    if throttle::is_locked(state, &user.username, meta.ip)
+        .await
+        .map_err(|e| store_err(e, meta))?
+    {
         return Err(AppError::TooManyAttempts);
     }
     let ok = if password.is_empty() || password.chars().count() > crate::domain::PASSWORD_MAX {
         false
     } else {
         matches!(
-            state.passwords.verify(&secret(password.to_string()), user.hashed_password.as_deref()).await.map_err(|e| internal(e, meta))?,
+            state
+                .passwords
+                .verify(
+                    &secret(password.to_string()),
+                    user.hashed_password.as_deref()
+                )
+                .await
+                .map_err(|e| internal(e, meta))?,
             Verified::Yes | Verified::YesRehash
         )
     };
     if !ok {
         state.tracker.failed(&who.session_id);
-        throttle::record_failure(state, &user.username, meta.ip).await.map_err(|e| store_err(e, meta))?;
-        record(state, &who.session_id, &who.user_id, "reauth_failed", meta, 401, None).await;
-        return Err(AppError::invalid(field, "That is not your current password."));
+        throttle::record_failure(state, &user.username, meta.ip)
+            .await
+            .map_err(|e| store_err(e, meta))?;
+        record(
+            state,
+            &who.session_id,
+            &who.user_id,
+            "reauth_failed",
+            meta,
+            401,
+            None,
+        )
+        .await;
+        return Err(AppError::invalid(
+            field,
+            "That is not your current password.",
+        ));
     }
     Ok(())
 }
@@ -422,20 +651,45 @@ pub struct PasswordChange {
 
 /// Changes the password, signs out other sessions when asked (S20) and gives
 /// this session a new token (S15). Returns the new cookie.
-pub async fn change_password(state: &AppState, who: &Authenticated, user: &UserRow, input: PasswordChange, meta: &RequestMeta) -> Result<String, AppError> {
+pub async fn change_password(
+    state: &AppState,
+    who: &Authenticated,
+    user: &UserRow,
+    input: PasswordChange,
+    meta: &RequestMeta,
+) -> Result<String, AppError> {
     if let Err(m) = check_password_length(&input.new_password) {
         return Err(AppError::invalid("new_password", m));
     }
-    check_current_password(state, who, user, &input.current_password, "current_password", meta).await?;
+    check_current_password(
+        state,
+        who,
+        user,
+        &input.current_password,
+        "current_password",
+        meta,
+    )
+    .await?;
     if let Some(m) = strength_problem(&input.new_password, &user.username, &user.email) {
         return Err(AppError::invalid("new_password", m));
     }
     if input.new_password == input.current_password {
-        return Err(AppError::invalid("new_password", "Choose a password different from the current one."));
+        return Err(AppError::invalid(
+            "new_password",
+            "Choose a password different from the current one.",
+        ));
     }
-    let hash = state.passwords.hash(&secret(input.new_password)).await.map_err(|e| internal(e, meta))?;
+    let hash = state
+        .passwords
+        .hash(&secret(input.new_password))
+        .await
+        .map_err(|e| internal(e, meta))?;
     let now = state.now();
-    state.store.set_password_hash(&user.id, &hash, now).await.map_err(|e| store_err(e, meta))?;
+    state
+        .store
+        .set_password_hash(&user.id, &hash, now)
+        .await
+        .map_err(|e| store_err(e, meta))?;
     let ended = if input.sign_out_others {
         state
             .store
@@ -446,8 +700,21 @@ pub async fn change_password(state: &AppState, who: &Authenticated, user: &UserR
         0
     };
     let token = new_session_token();
-    state.store.rotate_session_token(&who.session_id, &token_hash(&token), now).await.map_err(|e| store_err(e, meta))?;
-    record(state, &who.session_id, &user.id, "password_changed", meta, 200, Some(serde_json::json!({"other_sessions_ended": ended}))).await;
+    state
+        .store
+        .rotate_session_token(&who.session_id, &token_hash(&token), now)
+        .await
+        .map_err(|e| store_err(e, meta))?;
+    record(
+        state,
+        &who.session_id,
+        &user.id,
+        "password_changed",
+        meta,
+        200,
+        Some(serde_json::json!({"other_sessions_ended": ended})),
+    )
+    .await;
     state.mailer.send(
         &user.email,
         "Your Vestibule password was changed",
@@ -469,7 +736,13 @@ pub struct EmailChange {
 
 /// Sends a confirmation link to the new address and tells the old one. The
 /// change takes effect when the link is confirmed.
-pub async fn request_email_change(state: &AppState, who: &Authenticated, user: &UserRow, input: EmailChange, meta: &RequestMeta) -> Result<String, AppError> {
+pub async fn request_email_change(
+    state: &AppState,
+    who: &Authenticated,
+    user: &UserRow,
+    input: EmailChange,
+    meta: &RequestMeta,
+) -> Result<String, AppError> {
     let mut errors = FormErrors::new();
     errors.keep("new_email", &input.new_email);
     let email = match Email::parse(&input.new_email) {
@@ -483,13 +756,27 @@ pub async fn request_email_change(state: &AppState, who: &Authenticated, user: &
         errors.add("new_email", "This is already your email address.");
         return Err(AppError::Invalid(errors));
     }
-    if let Err(AppError::Invalid(f)) = check_current_password(state, who, user, &input.current_password, "current_password", meta).await {
+    if let Err(AppError::Invalid(f)) = check_current_password(
+        state,
+        who,
+        user,
+        &input.current_password,
+        "current_password",
+        meta,
+    )
+    .await
+    {
         for (k, v) in f.fields {
             errors.add(&k, v);
         }
         return Err(AppError::Invalid(errors));
     }
-    if state.store.email_taken(email.as_ref(), &user.id).await.map_err(|e| store_err(e, meta))? {
+    if state
+        .store
+        .email_taken(email.as_ref(), &user.id)
+        .await
+        .map_err(|e| store_err(e, meta))?
+    {
         errors.add("new_email", "Another account uses this email address.");
         return Err(AppError::Invalid(errors));
     }
@@ -514,27 +801,63 @@ pub async fn request_email_change(state: &AppState, who: &Authenticated, user: &
             email.as_ref()
         ),
     );
-    record(state, &who.session_id, &user.id, "email_change_requested", meta, 200, None).await;
+    record(
+        state,
+        &who.session_id,
+        &user.id,
+        "email_change_requested",
+        meta,
+        200,
+        None,
+    )
+    .await;
     Ok(email.as_ref().to_string())
 }
 
 /// Confirms an address from a link: a new account's address, or a change.
-pub async fn confirm_email(state: &AppState, token: &str, meta: &RequestMeta) -> Result<String, AppError> {
+pub async fn confirm_email(
+    state: &AppState,
+    token: &str,
+    meta: &RequestMeta,
+) -> Result<String, AppError> {
     let now = state.now();
-    if let Some((user_id, email)) = state.signer.verify::<(String, String)>("verify_email", token, now) {
-        let ok = state.store.confirm_email(&user_id, &email, now).await.map_err(|e| store_err(e, meta))?;
+    if let Some((user_id, email)) =
+        state
+            .signer
+            .verify::<(String, String)>("verify_email", token, now)
+    {
+        let ok = state
+            .store
+            .confirm_email(&user_id, &email, now)
+            .await
+            .map_err(|e| store_err(e, meta))?;
         if !ok {
             return Err(AppError::InvalidLink);
         }
         return Ok(email);
     }
-    if let Some((user_id, old, new)) = state.signer.verify::<(String, String, String)>("change_email", token, now) {
-        if state.store.email_taken(&new, &user_id).await.map_err(|e| store_err(e, meta))? {
-            return Err(AppError::Conflict("Another account now uses this email address.".into()));
+    if let Some((user_id, old, new)) =
+        state
+            .signer
+            .verify::<(String, String, String)>("change_email", token, now)
+    {
+        if state
+            .store
+            .email_taken(&new, &user_id)
+            .await
+            .map_err(|e| store_err(e, meta))?
+        {
+            return Err(AppError::Conflict(
+                "Another account now uses this email address.".into(),
+            ));
         }
         let ok = match state.store.change_email(&user_id, &old, &new, now).await {
             Ok(ok) => ok,
-            Err(StoreError::Conflict(_)) => return Err(AppError::Conflict("Another account now uses this email address.".into())),
+            Err(StoreError::Conflict(_)) => {
+                return Err(AppError::Conflict(
+                    "Another account now uses this email address.".into(),
+                ))
+            }
             Err(e) => return Err(store_err(e, meta)),
         };
         if !ok {
@@ -558,17 +881,42 @@ pub async fn resend_verification(state: &AppState, user: &UserRow) {
 }
 
 /// Deletes the account (soft), after the password (S22); ends every session (S21).
-pub async fn delete_account(state: &AppState, who: &Authenticated, user: &UserRow, password: &str, meta: &RequestMeta) -> Result<(), AppError> {
+pub async fn delete_account(
+    state: &AppState,
+    who: &Authenticated,
+    user: &UserRow,
+    password: &str,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
     check_current_password(state, who, user, password, "current_password", meta).await?;
-    let owned = state.store.owned_group_count(&user.id).await.map_err(|e| store_err(e, meta))?;
+    let owned = state
+        .store
+        .owned_group_count(&user.id)
+        .await
+        .map_err(|e| store_err(e, meta))?;
     if owned > 0 {
         return Err(AppError::invalid(
             "current_password",
-            format!("You own {owned} group(s). Hand each over to another member or delete it first."),
+            format!(
+                "You own {owned} group(s). Hand each over to another member or delete it first."
+            ),
         ));
     }
-    record(state, &who.session_id, &user.id, "account_deleted", meta, 200, None).await;
-    state.store.delete_user(&user.id, state.now()).await.map_err(|e| store_err(e, meta))?;
+    record(
+        state,
+        &who.session_id,
+        &user.id,
+        "account_deleted",
+        meta,
+        200,
+        None,
+    )
+    .await;
+    state
+        .store
+        .delete_user(&user.id, state.now())
+        .await
+        .map_err(|e| store_err(e, meta))?;
     Ok(())
 }
 
@@ -579,7 +927,12 @@ pub async fn cleanup(state: &AppState) {
     match state.store.expiry_candidates(now, short_idle).await {
         Ok(rows) => {
             for row in rows {
-                if session::is_expired(&row, now, &state.settings, state.tracker.pending_last_activity(&row.session_id)) {
+                if session::is_expired(
+                    &row,
+                    now,
+                    &state.settings,
+                    state.tracker.pending_last_activity(&row.session_id),
+                ) {
                     if let Err(e) = state.store.expire_session(&row.session_id, now).await {
                         tracing::warn!(error = %e, "could not expire a session");
                     }

@@ -3,9 +3,9 @@
 //! under `pkg/` are cached for a year (`immutable`); the rest for an hour.
 
 use axum::body::Body;
+use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
-use axum::body::Bytes;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
@@ -26,7 +26,12 @@ pub struct Assets {
 }
 
 fn compressible(ct: &str) -> bool {
-    ct.starts_with("text/") || ct.contains("javascript") || ct.contains("wasm") || ct.contains("json") || ct.contains("svg") || ct.contains("xml")
+    ct.starts_with("text/")
+        || ct.contains("javascript")
+        || ct.contains("wasm")
+        || ct.contains("json")
+        || ct.contains("svg")
+        || ct.contains("xml")
 }
 
 fn brotli(data: &[u8]) -> Option<Bytes> {
@@ -47,7 +52,9 @@ fn gzip(data: &[u8]) -> Option<Bytes> {
 }
 
 fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, std::path::PathBuf)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -72,8 +79,12 @@ impl Assets {
             walk(&root, &root, &mut list);
             let mut files = HashMap::new();
             for (url, path) in list {
-                let Ok(raw) = std::fs::read(&path) else { continue };
-                let ct = mime_guess::from_path(&path).first_or_octet_stream().to_string();
+                let Ok(raw) = std::fs::read(&path) else {
+                    continue;
+                };
+                let ct = mime_guess::from_path(&path)
+                    .first_or_octet_stream()
+                    .to_string();
                 let (br, gz) = if compressible(&ct) && raw.len() > 256 {
                     (brotli(&raw), gzip(&raw))
                 } else {
@@ -84,9 +95,15 @@ impl Assets {
                     hex::encode(&sha2::Sha256::digest(&raw)[..12])
                 };
                 let hashed = url.starts_with("/pkg/") && url.matches('.').count() >= 2;
-                let cache = if hashed { "public, max-age=31536000, immutable" } else { "public, max-age=3600" };
-                let content_type = HeaderValue::from_str(&ct).unwrap_or(HeaderValue::from_static("application/octet-stream"));
-                let etag = HeaderValue::from_str(&format!("\"{digest}\"")).unwrap_or(HeaderValue::from_static("\"0\""));
+                let cache = if hashed {
+                    "public, max-age=31536000, immutable"
+                } else {
+                    "public, max-age=3600"
+                };
+                let content_type = HeaderValue::from_str(&ct)
+                    .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+                let etag = HeaderValue::from_str(&format!("\"{digest}\""))
+                    .unwrap_or(HeaderValue::from_static("\"0\""));
                 files.insert(
                     url,
                     Asset {
@@ -104,7 +121,9 @@ impl Assets {
         .await
         .unwrap_or_default();
         tracing::info!(files = files.len(), "static assets loaded");
-        Self { files: Arc::new(files) }
+        Self {
+            files: Arc::new(files),
+        }
     }
 
     /// The response for `path`, or `None` when there is no such file.
@@ -116,7 +135,10 @@ impl Assets {
             .header(header::ETAG, a.etag.clone())
             .header(header::VARY, "accept-encoding");
         if headers.get(header::IF_NONE_MATCH) == Some(&a.etag) {
-            return res.status(StatusCode::NOT_MODIFIED).body(Body::empty()).ok();
+            return res
+                .status(StatusCode::NOT_MODIFIED)
+                .body(Body::empty())
+                .ok();
         }
         let accept = headers
             .get(header::ACCEPT_ENCODING)
@@ -131,7 +153,9 @@ impl Assets {
         } else {
             a.raw.clone()
         };
-        res.header(header::CONTENT_LENGTH, body.len()).body(Body::from(body)).ok()
+        res.header(header::CONTENT_LENGTH, body.len())
+            .body(Body::from(body))
+            .ok()
     }
 }
 

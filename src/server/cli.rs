@@ -7,10 +7,20 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "vestibule", version, about = "Vestibule: a self-hosted account portal")]
+#[command(
+    name = "vestibule",
+    version,
+    about = "Vestibule: a self-hosted account portal"
+)]
 struct Cli {
     /// sqlite://PATH (created on first start) or postgres://USER@HOST/DB.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/vestibule.db", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/vestibule.db",
+        global = true,
+        hide_env_values = true
+    )]
     database_url: String,
     #[command(subcommand)]
     command: Option<Command>,
@@ -22,36 +32,95 @@ enum Command {
     Serve(Box<ServeSettings>),
     /// Apply pending migrations and exit.
     Migrate,
+    /// Measure the raw argon2id hash rate on this machine (benchmarks).
+    #[command(hide = true)]
+    HashRate {
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+        /// Threads hashing at once; default: the number of cores.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+}
+
+/// Hashes with the production parameters on `threads` threads for `seconds`.
+fn hash_rate(seconds: u64, threads: Option<usize>) -> Result<(), String> {
+    use super::passwords::{hash_with_params, M_COST, P_COST, T_COST};
+    let threads = threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    let start = std::time::Instant::now();
+    let handles: Vec<_> = (0..threads)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let mut n = 0u64;
+                while std::time::Instant::now() < deadline {
+                    if hash_with_params("benchmark-password-1", M_COST, T_COST, P_COST).is_ok() {
+                        n += 1;
+                    }
+                }
+                n
+            })
+        })
+        .collect();
+    let total: u64 = handles.into_iter().map(|h| h.join().unwrap_or(0)).sum();
+    let rate = total as f64 / start.elapsed().as_secs_f64();
+    println!("argon2id m={M_COST} t={T_COST} p={P_COST}: {total} hashes on {threads} threads in {seconds} s = {rate:.1} hashes/s");
+    Ok(())
 }
 
 fn init_tracing(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match format {
-        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init(),
         LogFormat::Pretty => builder.compact().try_init(),
     };
 }
 
 pub fn main() -> ExitCode {
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let cli = match Cli::try_parse_from(&args) {
-        Ok(Cli { command: None, .. }) => {
-            // No subcommand: serve, with the same flags.
-            args.insert(1.min(args.len()), "serve".into());
-            Cli::try_parse_from(&args)
-        }
-        other => other,
-    };
+    // No subcommand means `serve`, with the same flags.
+    let known = [
+        "serve",
+        "migrate",
+        "hash-rate",
+        "help",
+        "--help",
+        "-h",
+        "--version",
+        "-V",
+    ];
+    if !args.iter().skip(1).any(|a| known.iter().any(|k| a == k)) {
+        args.insert(1.min(args.len()), "serve".into());
+    }
+    let cli = Cli::try_parse_from(&args);
     let cli = match cli {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("vestibule: error: cannot start the runtime: {e}");
@@ -62,7 +131,9 @@ pub fn main() -> ExitCode {
         match cli.command {
             Some(Command::Migrate) => {
                 init_tracing(LogFormat::Pretty);
-                let store = Store::connect(&cli.database_url, 2).await.map_err(|e| e.to_string())?;
+                let store = Store::connect(&cli.database_url, 2)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 store.migrate().await.map_err(|e| e.to_string())?;
                 store.close().await;
                 tracing::info!(engine = store.engine(), "migrations are up to date");
@@ -70,8 +141,11 @@ pub fn main() -> ExitCode {
             }
             Some(Command::Serve(settings)) => {
                 init_tracing(settings.log_format);
-                super::router::serve(*settings, &cli.database_url).await.map_err(|e| e.to_string())
+                super::router::serve(*settings, &cli.database_url)
+                    .await
+                    .map_err(|e| e.to_string())
             }
+            Some(Command::HashRate { seconds, threads }) => hash_rate(seconds, threads),
             None => Err("no command".into()),
         }
     });

@@ -65,7 +65,11 @@ pub struct ServeSettings {
     #[arg(long, env = "SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
     /// Sender address of outgoing mail.
-    #[arg(long, env = "VESTIBULE_MAIL_FROM", default_value = "Vestibule <no-reply@vestibule.local>")]
+    #[arg(
+        long,
+        env = "VESTIBULE_MAIL_FROM",
+        default_value = "Vestibule <no-reply@vestibule.local>"
+    )]
     pub mail_from: String,
     /// Outbox folder for .eml files when no SMTP server is set. Default <data dir>/outbox.
     #[arg(long, env = "VESTIBULE_OUTBOX_DIR")]
@@ -113,10 +117,20 @@ pub struct ServeSettings {
     #[arg(long, env = "VESTIBULE_ACTIVITY_FLUSH_MS", default_value_t = 1000)]
     pub activity_flush_ms: u64,
     /// Session activity tracking (request counts, last activity). `off` for benchmarks.
-    #[arg(long, env = "VESTIBULE_TRACK_ACTIVITY", value_enum, default_value = "on")]
+    #[arg(
+        long,
+        env = "VESTIBULE_TRACK_ACTIVITY",
+        value_enum,
+        default_value = "on"
+    )]
     pub track_activity: OnOff,
     /// Log format: pretty for people, json for collectors.
-    #[arg(long, env = "VESTIBULE_LOG_FORMAT", value_enum, default_value = "pretty")]
+    #[arg(
+        long,
+        env = "VESTIBULE_LOG_FORMAT",
+        value_enum,
+        default_value = "pretty"
+    )]
     pub log_format: LogFormat,
 }
 

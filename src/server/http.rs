@@ -48,7 +48,11 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAdd
 }
 
 /// Gives every request an id and its client address, and records the meta data.
-pub async fn request_context(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
+pub async fn request_context(
+    State(state): State<AppState>,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
     let id = uuid::Uuid::now_v7().to_string();
     let peer = req
         .extensions()
@@ -81,7 +85,11 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request<Bod
 /// Refuses cross-site requests that can change state (S23): any method but
 /// GET/HEAD/OPTIONS whose `Sec-Fetch-Site` is neither `same-origin` nor
 /// `none`, or, without that header, whose `Origin` is not ours.
-pub async fn cross_site_guard(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
+pub async fn cross_site_guard(
+    State(state): State<AppState>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
@@ -96,7 +104,11 @@ pub async fn cross_site_guard(State(state): State<AppState>, req: Request<Body>,
     };
     if refused {
         tracing::info!(method = %req.method(), path = %req.uri().path(), "refused a cross-site request");
-        return (StatusCode::FORBIDDEN, "Cross-site requests are not allowed.").into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            "Cross-site requests are not allowed.",
+        )
+            .into_response();
     }
     next.run(req).await
 }
@@ -116,23 +128,42 @@ pub fn csp(nonce: Option<&str>) -> String {
 
 /// Security headers on every response (S24). Pages set their own nonce CSP;
 /// everything else gets the strict one.
-pub async fn security_headers(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
+pub async fn security_headers(
+    State(state): State<AppState>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
     let path = req.uri().path().to_string();
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    );
     // Pages whose URL carries a token must not leak it through the Referer.
-    let referrer = if path.starts_with("/verify-email") || path.starts_with("/reset-password") || path.starts_with("/sessions/end") {
+    let referrer = if path.starts_with("/verify-email")
+        || path.starts_with("/reset-password")
+        || path.starts_with("/sessions/end")
+    {
         "no-referrer"
     } else {
         "strict-origin-when-cross-origin"
     };
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
     if state.settings.is_https() {
-        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
     }
     let is_html = h
         .get(header::CONTENT_TYPE)

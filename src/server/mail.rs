@@ -30,7 +30,9 @@ pub enum MailError {
 
 impl Mailer {
     pub fn new(smtp_url: Option<&str>, from: &str, outbox: PathBuf) -> Result<Self, MailError> {
-        let from: Mailbox = from.parse().map_err(|_| MailError::From(from.to_string()))?;
+        let from: Mailbox = from
+            .parse()
+            .map_err(|_| MailError::From(from.to_string()))?;
         let transport = match smtp_url {
             Some(url) => Transport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
@@ -80,8 +82,12 @@ impl Mailer {
                     Err(e) => tracing::error!(error = %e, %subject, "SMTP delivery failed"),
                 },
                 Transport::Files(t, dir) => match t.send(msg).await {
-                    Ok(id) => tracing::info!(%subject, file = %dir.join(format!("{id}.eml")).display(), "mail written to the outbox"),
-                    Err(e) => tracing::error!(error = %e, %subject, "writing mail to the outbox failed"),
+                    Ok(id) => {
+                        tracing::info!(%subject, file = %dir.join(format!("{id}.eml")).display(), "mail written to the outbox")
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, %subject, "writing mail to the outbox failed")
+                    }
                 },
             }
         });

@@ -2,7 +2,9 @@
 //! hashes run at once (S12), a dummy verify for unknown accounts (S9), and
 //! the strength rules of S4.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
@@ -62,7 +64,11 @@ impl Passwords {
 
     /// Verifies `password` against `stored`, or against a dummy hash when
     /// there is no account, so both take the same time.
-    pub async fn verify(&self, password: &SecretString, stored: Option<&str>) -> Result<Verified, HashError> {
+    pub async fn verify(
+        &self,
+        password: &SecretString,
+        stored: Option<&str>,
+    ) -> Result<Verified, HashError> {
         let _permit = self.permits.acquire().await.map_err(|_| HashError::Join)?;
         let pw = password.clone();
         let (hash, real) = match stored {
@@ -133,7 +139,10 @@ pub fn strength_problem(password: &str, username: &str, email: &str) -> Option<S
         if ident.chars().count() >= 3 {
             let ident_compact: String = ident.chars().filter(|c| c.is_alphanumeric()).collect();
             let rest = compact.replace(&ident_compact, "");
-            if !ident_compact.is_empty() && compact.contains(&ident_compact) && rest.chars().count() < 6 {
+            if !ident_compact.is_empty()
+                && compact.contains(&ident_compact)
+                && rest.chars().count() < 6
+            {
                 return Some("This password is too similar to your username or email.".into());
             }
         }
@@ -141,7 +150,10 @@ pub fn strength_problem(password: &str, username: &str, email: &str) -> Option<S
     let inputs: Vec<&str> = vec![username, email, local.as_str()];
     let score = zxcvbn::zxcvbn(password, &inputs).score();
     if (score as u8) < 2 {
-        return Some("This password is too common or easy to guess. Try a longer phrase of unrelated words.".into());
+        return Some(
+            "This password is too common or easy to guess. Try a longer phrase of unrelated words."
+                .into(),
+        );
     }
     None
 }
@@ -169,7 +181,10 @@ mod tests {
     #[test]
     fn common_and_personal_passwords_are_refused() {
         for pw in ["password1", "12345678", "qwertyuiop", "iloveyou1"] {
-            assert!(strength_problem(pw, "someone", "someone@example.com").is_some(), "{pw}");
+            assert!(
+                strength_problem(pw, "someone", "someone@example.com").is_some(),
+                "{pw}"
+            );
         }
         assert!(strength_problem("alice2024", "alice", "a@example.com").is_some());
         assert!(strength_problem("alicealice!", "alice", "a@example.com").is_some());

@@ -47,7 +47,10 @@ pub enum StartError {
 fn load_key(settings: &ServeSettings) -> Result<Vec<u8>, StartError> {
     if let Some(k) = &settings.secret_key {
         if k.len() < 32 {
-            return Err(StartError::Key("VESTIBULE_SECRET_KEY".into(), "use at least 32 characters".into()));
+            return Err(StartError::Key(
+                "VESTIBULE_SECRET_KEY".into(),
+                "use at least 32 characters".into(),
+            ));
         }
         return Ok(k.as_bytes().to_vec());
     }
@@ -59,7 +62,8 @@ fn load_key(settings: &ServeSettings) -> Result<Vec<u8>, StartError> {
             return Ok(t.as_bytes().to_vec());
         }
     }
-    std::fs::create_dir_all(&settings.data_dir).map_err(|e| StartError::Key(shown.clone(), e.to_string()))?;
+    std::fs::create_dir_all(&settings.data_dir)
+        .map_err(|e| StartError::Key(shown.clone(), e.to_string()))?;
     let key = {
         use rand::RngCore;
         let mut b = [0u8; 32];
@@ -77,27 +81,42 @@ fn load_key(settings: &ServeSettings) -> Result<Vec<u8>, StartError> {
 }
 
 /// Opens the database, applies migrations and assembles the state.
-pub async fn build_state(settings: ServeSettings, database_url: &str, clock: Arc<dyn Clock>) -> Result<AppState, StartError> {
+pub async fn build_state(
+    settings: ServeSettings,
+    database_url: &str,
+    clock: Arc<dyn Clock>,
+) -> Result<AppState, StartError> {
     let store = Store::connect(database_url, settings.db_max_connections).await?;
     store.migrate().await?;
     if settings.throttle == OnOff::Off {
-        tracing::warn!("sign-in throttling is OFF (VESTIBULE_THROTTLE=off): use this only for load tests");
+        tracing::warn!(
+            "sign-in throttling is OFF (VESTIBULE_THROTTLE=off): use this only for load tests"
+        );
     }
     if store.engine() == "postgres" && settings.secret_key.is_none() {
         tracing::warn!("VESTIBULE_SECRET_KEY is unset: each instance keeps its own key in its data folder; set one shared key when several instances serve one site");
     }
     let key = load_key(&settings)?;
-    let mailer = Mailer::new(settings.smtp_url.as_deref(), &settings.mail_from, settings.outbox())?;
+    let mailer = Mailer::new(
+        settings.smtp_url.as_deref(),
+        &settings.mail_from,
+        settings.outbox(),
+    )?;
     let geo = match &settings.geoip_db {
         Some(p) => Some(Arc::new(
-            maxminddb::Reader::open_readfile(p).map_err(|e| StartError::Geo(p.display().to_string(), e.to_string()))?,
+            maxminddb::Reader::open_readfile(p)
+                .map_err(|e| StartError::Geo(p.display().to_string(), e.to_string()))?,
         )),
         None => None,
     };
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    let passwords = Passwords::new(settings.hash_concurrency.unwrap_or(cores)).map_err(|e| StartError::Hash(e.to_string()))?;
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    let passwords = Passwords::new(settings.hash_concurrency.unwrap_or(cores))
+        .map_err(|e| StartError::Hash(e.to_string()))?;
     let assets = Assets::load(&settings.site_root).await;
     let leptos_options = leptos_options(&settings);
+    release_freed_memory();
     Ok(AppState {
         leptos_options,
         store,
@@ -110,6 +129,17 @@ pub async fn build_state(settings: ServeSettings, database_url: &str, clock: Arc
         assets,
         geo,
     })
+}
+
+/// Start-up compresses the assets and computes a dummy argon2 hash; both
+/// allocate tens of megabytes that are freed at once. Hand that memory back to
+/// the operating system so an idle server stays small.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free heap pages; it has no preconditions.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 fn leptos_options(settings: &ServeSettings) -> LeptosOptions {
@@ -134,7 +164,10 @@ fn leptos_options(settings: &ServeSettings) -> LeptosOptions {
 fn leptos_context(state: AppState) -> impl Fn() + Clone + Send + 'static {
     move || {
         provide_context(state.clone());
-        if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+        if let (Some(nonce), Some(res)) = (
+            leptos::nonce::use_nonce(),
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) {
             if let Ok(v) = HeaderValue::from_str(&http::csp(Some(&nonce))) {
                 res.insert_header(header::CONTENT_SECURITY_POLICY, v);
             }
@@ -161,7 +194,10 @@ async fn readyz(State(state): State<AppState>) -> Response {
 /// Static files first; anything else is rendered by the app, whose fallback
 /// route answers 404.
 async fn fallback(State(state): State<AppState>, req: Request<Body>) -> Response {
-    if matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD) {
+    if matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    ) {
         if let Some(res) = state.assets.respond(req.uri().path(), req.headers()) {
             return res;
         }
@@ -169,7 +205,10 @@ async fn fallback(State(state): State<AppState>, req: Request<Body>) -> Response
         return (StatusCode::NOT_FOUND, "Not found.").into_response();
     }
     let opts = state.leptos_options.clone();
-    let handler = leptos_axum::render_app_to_stream_with_context(leptos_context(state), move || shell(opts.clone()));
+    let handler =
+        leptos_axum::render_app_to_stream_with_context(leptos_context(state), move || {
+            shell(opts.clone())
+        });
     handler(req).await.into_response()
 }
 
@@ -180,16 +219,30 @@ pub fn build_router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/api/{*fn_name}", post(server_fn_handler))
-        .leptos_routes_with_context(&state, routes, leptos_context(state.clone()), move || shell(opts.clone()))
+        .leptos_routes_with_context(&state, routes, leptos_context(state.clone()), move || {
+            shell(opts.clone())
+        })
         .fallback(fallback)
         // Innermost first: each .layer wraps everything above it.
-        .layer(axum::middleware::from_fn_with_state(state.clone(), session::authenticate))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), http::cross_site_guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::authenticate,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::cross_site_guard,
+        ))
         .layer(MapRequestBodyLayer::new(Body::new))
         .layer(RequestBodyLimitLayer::new(state.settings.body_limit))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), http::security_headers))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), http::request_context))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::security_headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::request_context,
+        ))
         .with_state(state)
 }
 
@@ -225,8 +278,14 @@ impl Running {
 
 /// Starts the app on `listener` and returns at once. `shutdown` or
 /// [`Running::stop`] ends it.
-pub async fn start(listener: tokio::net::TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> Running {
-    let addr = listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)));
+pub async fn start(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Running {
+    let addr = listener
+        .local_addr()
+        .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)));
     let app = build_router(state.clone());
     let background = spawn_background(state.clone());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -239,9 +298,12 @@ pub async fn start(listener: tokio::net::TcpListener, state: AppState, shutdown:
             }
             tracing::info!("shutting down: finishing in-flight requests");
         };
-        if let Err(e) = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(signal)
-            .await
+        if let Err(e) = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(signal)
+        .await
         {
             tracing::error!(error = %e, "server error");
         }
@@ -250,7 +312,12 @@ pub async fn start(listener: tokio::net::TcpListener, state: AppState, shutdown:
         st.store.close().await;
         tracing::info!("stopped");
     });
-    Running { addr, state, stop, done }
+    Running {
+        addr,
+        state,
+        stop,
+        done,
+    }
 }
 
 /// Waits for SIGTERM or Ctrl-C.

@@ -40,7 +40,10 @@ pub fn cookie_name(https: bool) -> &'static str {
 
 /// The Set-Cookie value that hands out `token`.
 pub fn set_cookie(https: bool, token: &str, max_age: Option<chrono::Duration>) -> String {
-    let mut c = format!("{}={token}; Path=/; HttpOnly; SameSite=Lax", cookie_name(https));
+    let mut c = format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax",
+        cookie_name(https)
+    );
     if https {
         c.push_str("; Secure");
     }
@@ -52,7 +55,10 @@ pub fn set_cookie(https: bool, token: &str, max_age: Option<chrono::Duration>) -
 
 /// The Set-Cookie value that removes the cookie.
 pub fn clear_cookie(https: bool) -> String {
-    let mut c = format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0", cookie_name(https));
+    let mut c = format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+        cookie_name(https)
+    );
     if https {
         c.push_str("; Secure");
     }
@@ -77,7 +83,12 @@ pub fn read_cookie(headers: &HeaderMap, https: bool) -> Option<String> {
 
 /// Has this session run out at `now`? A session whose lifetime is longer than
 /// the normal absolute one was made with "Keep me signed in".
-pub fn is_expired(s: &SessionAuthRow, now: DateTime<Utc>, settings: &super::config::ServeSettings, pending_last: Option<DateTime<Utc>>) -> bool {
+pub fn is_expired(
+    s: &SessionAuthRow,
+    now: DateTime<Utc>,
+    settings: &super::config::ServeSettings,
+    pending_last: Option<DateTime<Utc>>,
+) -> bool {
     if s.expires_at <= now {
         return true;
     }
@@ -94,7 +105,11 @@ pub fn is_expired(s: &SessionAuthRow, now: DateTime<Utc>, settings: &super::conf
 
 /// Turns the session cookie into [`Authenticated`], refusing tokens we never
 /// issued, revoked or expired sessions, and disabled or deleted accounts.
-pub async fn authenticate(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
     let https = state.settings.is_https();
     let mut clear = false;
     if let Some(token) = read_cookie(req.headers(), https) {
@@ -141,9 +156,12 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request<Body>,
 }
 
 fn unavailable() -> Response {
-    let mut r = Response::new(Body::from("The service is temporarily unavailable. Please try again shortly."));
+    let mut r = Response::new(Body::from(
+        "The service is temporarily unavailable. Please try again shortly.",
+    ));
     *r.status_mut() = axum::http::StatusCode::SERVICE_UNAVAILABLE;
-    r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
     r
 }
 
@@ -168,7 +186,10 @@ impl ActivityTracker {
             return;
         }
         let is_api = meta.path.starts_with("/api/");
-        let is_page = !is_api && meta.method == "GET" && !meta.path.starts_with("/pkg/") && !meta.path.contains('.');
+        let is_page = !is_api
+            && meta.method == "GET"
+            && !meta.path.starts_with("/pkg/")
+            && !meta.path.contains('.');
         if let Ok(mut map) = self.inner.lock() {
             let d = map.entry(session_id.to_string()).or_default();
             d.requests += 1;
@@ -186,8 +207,18 @@ impl ActivityTracker {
     /// Counts a failed action (a wrong current password, a refused request).
     pub fn failed(&self, session_id: &str) {
         if let Ok(mut map) = self.inner.lock() {
-            map.entry(session_id.to_string()).or_default().failed_actions += 1;
+            map.entry(session_id.to_string())
+                .or_default()
+                .failed_actions += 1;
         }
+    }
+
+    /// What is buffered for a session and not written yet.
+    pub fn pending(&self, session_id: &str) -> Option<ActivityDelta> {
+        self.inner
+            .lock()
+            .ok()
+            .and_then(|m| m.get(session_id).cloned())
     }
 
     pub fn pending_last_activity(&self, session_id: &str) -> Option<DateTime<Utc>> {

@@ -72,11 +72,20 @@ impl Signer {
         };
         let body = serde_json::to_vec(&env).unwrap_or_default();
         let sig = self.mac(purpose, &body);
-        format!("{}.{}", URL_SAFE_NO_PAD.encode(&body), URL_SAFE_NO_PAD.encode(sig))
+        format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(&body),
+            URL_SAFE_NO_PAD.encode(sig)
+        )
     }
 
     /// The payload, if the signature holds, the purpose matches and it has not expired.
-    pub fn verify<T: DeserializeOwned>(&self, purpose: &str, token: &str, now: DateTime<Utc>) -> Option<T> {
+    pub fn verify<T: DeserializeOwned>(
+        &self,
+        purpose: &str,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Option<T> {
         if token.len() > 2048 {
             return None;
         }
@@ -114,13 +123,26 @@ mod tests {
     fn signed_links_check_signature_purpose_and_expiry() {
         let s = Signer::new(b"0123456789abcdef0123456789abcdef");
         let now = Utc::now();
-        let t = s.sign("verify", &("u1", "a@example.com"), now + chrono::Duration::hours(1));
-        assert_eq!(s.verify::<(String, String)>("verify", &t, now), Some(("u1".into(), "a@example.com".into())));
+        let t = s.sign(
+            "verify",
+            &("u1", "a@example.com"),
+            now + chrono::Duration::hours(1),
+        );
+        assert_eq!(
+            s.verify::<(String, String)>("verify", &t, now),
+            Some(("u1".into(), "a@example.com".into()))
+        );
         assert!(s.verify::<(String, String)>("other", &t, now).is_none());
-        assert!(s.verify::<(String, String)>("verify", &t, now + chrono::Duration::hours(2)).is_none());
+        assert!(s
+            .verify::<(String, String)>("verify", &t, now + chrono::Duration::hours(2))
+            .is_none());
         let mut tampered = t.clone();
         tampered.replace_range(0..1, if t.starts_with('e') { "f" } else { "e" });
-        assert!(s.verify::<(String, String)>("verify", &tampered, now).is_none());
-        assert!(Signer::new(b"another key another key another!").verify::<(String, String)>("verify", &t, now).is_none());
+        assert!(s
+            .verify::<(String, String)>("verify", &tampered, now)
+            .is_none());
+        assert!(Signer::new(b"another key another key another!")
+            .verify::<(String, String)>("verify", &t, now)
+            .is_none());
     }
 }

@@ -58,10 +58,96 @@ impl Store {
     }
 
     /// The newest events of a user, newest first.
-    pub async fn recent_activity(&self, user_id: &str, limit: i64) -> StoreResult<Vec<ActivityRow>> {
+    pub async fn recent_activity(
+        &self,
+        user_id: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<ActivityRow>> {
         on_read!(self, pool => Ok(sqlx::query_as::<_, ActivityRow>(
             "SELECT id, session_id, activity_type, endpoint, client_ip, response_status, created_at \
              FROM session_activities WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
         ).bind(user_id).bind(limit).fetch_all(pool).await?))
+    }
+}
+
+/// One event of the timeline with where it came from.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TimelineRow {
+    pub id: String,
+    pub session_id: String,
+    pub activity_type: String,
+    pub endpoint: Option<String>,
+    pub method: Option<String>,
+    pub client_ip: String,
+    pub user_agent: Option<String>,
+    pub response_status: Option<i32>,
+    pub extra_data: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub browser: Option<String>,
+    pub os: Option<String>,
+    pub device_type: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+}
+
+impl Store {
+    /// A page of the timeline, newest first, after the keyset cursor
+    /// `(created_at, id)`. `kinds` is a fixed list from the caller's whitelist.
+    pub async fn timeline(
+        &self,
+        user_id: &str,
+        kinds: Option<&[&'static str]>,
+        session: Option<&str>,
+        before: Option<(DateTime<Utc>, String)>,
+        limit: i64,
+    ) -> StoreResult<Vec<TimelineRow>> {
+        let mut sql = String::from(
+            "SELECT a.id, a.session_id, a.activity_type, a.endpoint, a.method, a.client_ip, a.user_agent, \
+             a.response_status, a.extra_data, a.created_at, sa.browser, sa.os, sa.device_type, sa.city, sa.country \
+             FROM session_activities a LEFT JOIN sessionanalytics sa ON sa.session_id = a.session_id \
+             WHERE a.user_id = $1",
+        );
+        if let Some(kinds) = kinds {
+            // Only constants from the whitelist reach the SQL text.
+            let list: Vec<String> = kinds
+                .iter()
+                .filter(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                .map(|k| format!("'{k}'"))
+                .collect();
+            if list.is_empty() {
+                return Ok(Vec::new());
+            }
+            sql.push_str(&format!(" AND a.activity_type IN ({})", list.join(",")));
+        }
+        if session.is_some() {
+            sql.push_str(" AND a.session_id = $2");
+        } else {
+            sql.push_str(" AND ($2 IS NULL OR a.session_id = $2)");
+        }
+        let (at, id) = match before {
+            Some((at, id)) => (Some(at), Some(id)),
+            None => (None, None),
+        };
+        if at.is_some() {
+            sql.push_str(" AND (a.created_at < $3 OR (a.created_at = $3 AND a.id < $4))");
+        } else {
+            sql.push_str(" AND ($3 IS NULL OR $4 IS NULL)");
+        }
+        sql.push_str(" ORDER BY a.created_at DESC, a.id DESC LIMIT $5");
+        on_read!(self, pool => Ok(sqlx::query_as::<_, TimelineRow>(&sql)
+            .bind(user_id).bind(session).bind(at).bind(id).bind(limit)
+            .fetch_all(pool).await?))
+    }
+
+    /// When each sign-in since `since` happened (for the chart).
+    pub async fn sign_in_times(
+        &self,
+        user_id: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Vec<DateTime<Utc>>> {
+        on_read!(self, pool => Ok(sqlx::query_scalar::<_, DateTime<Utc>>(
+            "SELECT created_at FROM session_activities WHERE user_id = $1 AND activity_type = 'sign_in' \
+             AND created_at >= $2",
+        ).bind(user_id).bind(since).fetch_all(pool).await?))
     }
 }

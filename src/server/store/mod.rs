@@ -41,7 +41,6 @@ macro_rules! on_write {
     };
 }
 
-
 mod activity;
 mod sessions;
 mod throttle;
@@ -107,8 +106,6 @@ pub struct Store {
     pub db: Db,
 }
 
-
-
 /// Why the store could not be opened, in one line for the operator.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
@@ -141,8 +138,9 @@ impl Store {
             let path = opts.get_filename().to_path_buf();
             if let Some(dir) = path.parent() {
                 if !dir.as_os_str().is_empty() && !dir.exists() {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|e| ConnectError::Folder(dir.display().to_string(), e.to_string()))?;
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        ConnectError::Folder(dir.display().to_string(), e.to_string())
+                    })?;
                 }
             }
             let write = SqlitePoolOptions::new()
@@ -202,9 +200,8 @@ impl Store {
 
     /// Is the database answering? For `/readyz`.
     pub async fn ping(&self) -> bool {
-        let fut = async {
-            on_read!(self, pool => sqlx::query("SELECT 1").execute(pool).await.is_ok())
-        };
+        let fut =
+            async { on_read!(self, pool => sqlx::query("SELECT 1").execute(pool).await.is_ok()) };
         tokio::time::timeout(Duration::from_secs(2), fut)
             .await
             .unwrap_or(false)

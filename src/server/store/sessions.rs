@@ -115,7 +115,13 @@ impl Store {
     }
 
     /// Ends one session of `user_id`. Someone else's id changes nothing (S19).
-    pub async fn revoke_session(&self, id: &str, user_id: &str, reason: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+    pub async fn revoke_session(
+        &self,
+        id: &str,
+        user_id: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
             let r = sqlx::query(
@@ -134,7 +140,13 @@ impl Store {
     }
 
     /// Ends every live session of `user_id` except `keep`. Returns how many.
-    pub async fn revoke_other_sessions(&self, user_id: &str, keep: Option<&str>, reason: &str, now: DateTime<Utc>) -> StoreResult<u64> {
+    pub async fn revoke_other_sessions(
+        &self,
+        user_id: &str,
+        keep: Option<&str>,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64> {
         let keep = keep.unwrap_or("");
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -157,7 +169,12 @@ impl Store {
     }
 
     /// Gives a session a new token (S15) and keeps everything else.
-    pub async fn rotate_session_token(&self, id: &str, new_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn rotate_session_token(
+        &self,
+        id: &str,
+        new_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         on_write!(self, pool => {
             sqlx::query("UPDATE user_sessions SET session_token_hash = $2, updated_at = $3 WHERE id = $1")
                 .bind(id).bind(new_hash).bind(now).execute(pool).await?;
@@ -190,6 +207,18 @@ impl Store {
                 .bind(id).bind(d.page_views).bind(d.api_calls).bind(d.failed_actions)
                 .bind(d.last_activity).bind(d.last_page.as_deref()).bind(d.last_endpoint.as_deref())
                 .execute(&mut *tx).await?;
+                if d.failed_actions > 0 {
+                    // Repeated failures inside a session flag it (see server::security).
+                    sqlx::query(
+                        "UPDATE sessionanalytics SET is_suspicious = TRUE, \
+                         security_score = CASE WHEN security_score > 40 THEN 40 ELSE security_score END \
+                         WHERE session_id = $1 AND failed_actions >= 3",
+                    ).bind(id).execute(&mut *tx).await?;
+                    sqlx::query(
+                        "UPDATE user_sessions SET suspicious_activity = TRUE WHERE id = $1 AND \
+                         (SELECT failed_actions FROM sessionanalytics WHERE session_id = $1) >= 3",
+                    ).bind(id).execute(&mut *tx).await?;
+                }
             }
             tx.commit().await?;
             Ok(())
@@ -198,7 +227,11 @@ impl Store {
 
     /// Live sessions that may have run out: past their absolute expiry, or
     /// idle since before `idle_cutoff`. The caller applies the exact rule.
-    pub async fn expiry_candidates(&self, now: DateTime<Utc>, idle_cutoff: DateTime<Utc>) -> StoreResult<Vec<SessionAuthRow>> {
+    pub async fn expiry_candidates(
+        &self,
+        now: DateTime<Utc>,
+        idle_cutoff: DateTime<Utc>,
+    ) -> StoreResult<Vec<SessionAuthRow>> {
         on_read!(self, pool => Ok(sqlx::query_as::<_, SessionAuthRow>(
             "SELECT s.id AS session_id, s.user_id, s.created_at, s.last_activity, s.expires_at, \
              u.is_active AS user_active, u.is_deleted AS user_deleted \
@@ -234,3 +267,111 @@ impl Store {
     }
 }
 
+/// A session with its analytics, for the sessions page.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionListRow {
+    pub id: String,
+    pub client_ip: String,
+    pub user_agent: Option<String>,
+    pub location: Option<String>,
+    pub last_activity: DateTime<Utc>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revocation_reason: Option<String>,
+    pub login_method: Option<String>,
+    pub request_count: i32,
+    pub suspicious_activity: bool,
+    pub device_type: Option<String>,
+    pub browser: Option<String>,
+    pub os: Option<String>,
+    pub country: Option<String>,
+    pub city: Option<String>,
+    pub security_score: Option<i32>,
+    pub failed_actions: Option<i32>,
+    pub signals: Option<String>,
+}
+
+const SESSION_LIST_COLUMNS: &str = "s.id, s.client_ip, s.user_agent, s.location, s.last_activity, s.created_at, \
+     s.expires_at, s.revoked_at, s.revocation_reason, s.login_method, s.request_count, s.suspicious_activity, \
+     a.device_type, a.browser, a.os, a.country, a.city, a.security_score, a.failed_actions, \
+     (SELECT e.extra_data FROM session_activities e WHERE e.session_id = s.id AND e.activity_type = 'sign_in' \
+      ORDER BY e.created_at LIMIT 1) AS signals";
+
+/// What the suspicious-sign-in rules look at (see `server::security`).
+#[derive(Debug, Clone, Default)]
+pub struct SignInHistory {
+    pub earlier_sessions: i64,
+    pub same_device: i64,
+    pub countries_known: i64,
+    pub same_country: i64,
+    pub recent_failures: i64,
+    pub recent_sessions: i64,
+}
+
+impl Store {
+    /// Live sessions of a user, most recent activity first. The caller drops
+    /// those that ran out but are not marked yet.
+    pub async fn live_sessions(&self, user_id: &str) -> StoreResult<Vec<SessionListRow>> {
+        let sql = format!(
+            "SELECT {SESSION_LIST_COLUMNS} FROM user_sessions s LEFT JOIN sessionanalytics a ON a.session_id = s.id \
+             WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.is_active = TRUE \
+             ORDER BY s.last_activity DESC, s.id DESC LIMIT 500"
+        );
+        on_read!(self, pool => Ok(sqlx::query_as::<_, SessionListRow>(&sql).bind(user_id).fetch_all(pool).await?))
+    }
+
+    /// Sessions that ended since `since` (not failed sign-in attempts).
+    pub async fn ended_sessions(
+        &self,
+        user_id: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Vec<SessionListRow>> {
+        let sql = format!(
+            "SELECT {SESSION_LIST_COLUMNS} FROM user_sessions s LEFT JOIN sessionanalytics a ON a.session_id = s.id \
+             WHERE s.user_id = $1 AND s.revoked_at IS NOT NULL AND s.revoked_at >= $2 \
+             AND s.revocation_reason <> 'failed_sign_in' \
+             ORDER BY s.revoked_at DESC, s.id DESC LIMIT 100"
+        );
+        on_read!(self, pool => Ok(sqlx::query_as::<_, SessionListRow>(&sql).bind(user_id).bind(since).fetch_all(pool).await?))
+    }
+
+    /// The facts the suspicious-sign-in rules need, before the new session exists.
+    pub async fn sign_in_history(
+        &self,
+        user_id: &str,
+        fingerprint: &str,
+        country: Option<&str>,
+        failures_since: DateTime<Utc>,
+        sessions_since: DateTime<Utc>,
+    ) -> StoreResult<SignInHistory> {
+        on_read!(self, pool => {
+            let row: (i64, i64, i64, i64, i64, i64) = sqlx::query_as(
+                "SELECT \
+                 (SELECT COUNT(*) FROM user_sessions WHERE user_id = $1 AND (revocation_reason IS NULL OR revocation_reason <> 'failed_sign_in')), \
+                 (SELECT COUNT(*) FROM user_sessions WHERE user_id = $1 AND device_fingerprint = $2 AND (revocation_reason IS NULL OR revocation_reason <> 'failed_sign_in')), \
+                 (SELECT COUNT(*) FROM sessionanalytics WHERE user_id = $1 AND country IS NOT NULL), \
+                 (SELECT COUNT(*) FROM sessionanalytics WHERE user_id = $1 AND country = $3), \
+                 (SELECT COUNT(*) FROM user_sessions WHERE user_id = $1 AND revocation_reason = 'failed_sign_in' AND created_at >= $4), \
+                 (SELECT COUNT(*) FROM user_sessions WHERE user_id = $1 AND created_at >= $5 AND (revocation_reason IS NULL OR revocation_reason <> 'failed_sign_in'))",
+            )
+            .bind(user_id).bind(fingerprint).bind(country).bind(failures_since).bind(sessions_since)
+            .fetch_one(pool).await?;
+            Ok(SignInHistory {
+                earlier_sessions: row.0,
+                same_device: row.1,
+                countries_known: row.2,
+                same_country: row.3,
+                recent_failures: row.4,
+                recent_sessions: row.5,
+            })
+        })
+    }
+
+    /// The owner of a live session, for links that end it.
+    pub async fn session_owner(&self, id: &str) -> StoreResult<Option<String>> {
+        on_read!(self, pool => Ok(sqlx::query_scalar::<_, String>(
+            "SELECT user_id FROM user_sessions WHERE id = $1 AND revoked_at IS NULL",
+        ).bind(id).fetch_optional(pool).await?))
+    }
+}

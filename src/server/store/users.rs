@@ -124,7 +124,12 @@ impl Store {
         })
     }
 
-    pub async fn update_profile(&self, id: &str, p: ProfileUpdate<'_>, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn update_profile(
+        &self,
+        id: &str,
+        p: ProfileUpdate<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         on_write!(self, pool => {
             let r = sqlx::query(
                 "UPDATE users SET first_name = $2, last_name = $3, bio = $4, profile_picture_url = $5, \
@@ -142,7 +147,12 @@ impl Store {
         })
     }
 
-    pub async fn set_password_hash(&self, id: &str, hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn set_password_hash(
+        &self,
+        id: &str,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         on_write!(self, pool => {
             sqlx::query("UPDATE users SET hashed_password = $2, updated_at = $3 WHERE id = $1")
                 .bind(id)
@@ -155,7 +165,12 @@ impl Store {
     }
 
     /// Marks `email` confirmed, if it is still the account's address.
-    pub async fn confirm_email(&self, id: &str, email: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+    pub async fn confirm_email(
+        &self,
+        id: &str,
+        email: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         on_write!(self, pool => {
             let r = sqlx::query(
                 "UPDATE users SET email_verified = TRUE, is_verified = TRUE, updated_at = $3 \
@@ -171,7 +186,13 @@ impl Store {
     }
 
     /// Moves the account to a confirmed new address, if the old one is unchanged.
-    pub async fn change_email(&self, id: &str, old: &str, new: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+    pub async fn change_email(
+        &self,
+        id: &str,
+        old: &str,
+        new: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         on_write!(self, pool => {
             let r = sqlx::query(
                 "UPDATE users SET email = $3, email_verified = TRUE, is_verified = TRUE, updated_at = $4 \
@@ -218,7 +239,12 @@ impl Store {
     }
 
     /// Turns an account on or off (administrators; tests of S8 and S21).
-    pub async fn set_user_active(&self, id: &str, active: bool, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn set_user_active(
+        &self,
+        id: &str,
+        active: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query("UPDATE users SET is_active = $2, updated_at = $3 WHERE id = $1")

@@ -4,6 +4,7 @@
 //! without JavaScript.
 
 use crate::domain::AppError;
+use leptos::either::Either;
 use leptos::prelude::*;
 
 /// The last error of an action, as a signal.
@@ -41,7 +42,10 @@ pub fn Field(
         if is_secret {
             String::new()
         } else {
-            error.get().and_then(|e| e.value(name)).unwrap_or_else(|| value.get())
+            error
+                .get()
+                .and_then(|e| e.value(name))
+                .unwrap_or_else(|| value.get())
         }
     };
     let described = {
@@ -55,20 +59,32 @@ pub fn Field(
             if message().is_some() {
                 ids.push(err_id.clone());
             }
-            if ids.is_empty() { None } else { Some(ids.join(" ")) }
+            if ids.is_empty() {
+                None
+            } else {
+                Some(ids.join(" "))
+            }
         }
     };
+    // Leptos renders a textarea's text on the server without escaping it, so
+    // `</textarea><script>` typed by a user would break out (S26). The server
+    // escapes it here; the browser decodes character references inside a
+    // textarea, so the hydrated text equals the raw value the client holds.
+    let area_text = move || {
+        let v = shown();
+        #[cfg(feature = "ssr")]
+        let v = escape_html(&v);
+        v
+    };
     let input = if kind == "textarea" {
-        view! {
+        Either::Left(view! {
             <textarea id=id.clone() name=name rows="4"
                 maxlength=maxlength
                 aria-invalid=move || message().map(|_| "true")
-                aria-describedby=described.clone()
-                prop:value=shown>{shown}</textarea>
-        }
-        .into_any()
+                aria-describedby=described.clone()>{area_text}</textarea>
+        })
     } else {
-        view! {
+        Either::Right(view! {
             <input id=id.clone() name=name type=kind
                 autocomplete=autocomplete
                 required=required
@@ -76,8 +92,7 @@ pub fn Field(
                 aria-invalid=move || message().map(|_| "true")
                 aria-describedby=described
                 value=shown/>
-        }
-        .into_any()
+        })
     };
     view! {
         <div class="field">
@@ -91,7 +106,11 @@ pub fn Field(
 
 /// A checkbox with its label.
 #[component]
-pub fn Checkbox(label: &'static str, name: &'static str, #[prop(optional)] checked: bool) -> impl IntoView {
+pub fn Checkbox(
+    label: &'static str,
+    name: &'static str,
+    #[prop(optional)] checked: bool,
+) -> impl IntoView {
     let id = format!("f-{name}");
     view! {
         <div class="field checkbox">
@@ -123,4 +142,20 @@ pub fn FormSuccess(#[prop(into)] message: Signal<Option<String>>) -> impl IntoVi
             {move || message.get().map(|t| view! { <p>{t}</p> })}
         </div>
     }
+}
+
+/// Escapes text for an HTML text context.
+#[cfg(feature = "ssr")]
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }

@@ -2,6 +2,7 @@
 
 use crate::api::auth::{whoami, Logout};
 use crate::domain::{AppError, CurrentUser};
+use leptos::either::Either;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -36,8 +37,15 @@ impl Auth {
 pub fn provide_auth() {
     let logout = ServerAction::<Logout>::new();
     let changed = RwSignal::new(0usize);
-    let user = Resource::new(move || (changed.get(), logout.version().get()), |_| whoami());
-    provide_context(Auth { user, logout, changed });
+    let user = Resource::new(
+        move || (changed.get(), logout.version().get()),
+        |_| whoami(),
+    );
+    provide_context(Auth {
+        user,
+        logout,
+        changed,
+    });
 }
 
 pub fn use_auth() -> Auth {
@@ -56,11 +64,11 @@ pub fn SiteHeader() -> impl IntoView {
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             match auth.user.await {
-                                Ok(Some(u)) => view! { <SignedInLinks user=u/> }.into_any(),
-                                _ => view! {
+                                Ok(Some(u)) => Either::Left(view! { <SignedInLinks user=u/> }),
+                                _ => Either::Right(view! {
                                     <li><A href="/login">"Sign in"</A></li>
                                     <li><A href="/register">"Create account"</A></li>
-                                }.into_any(),
+                                }),
                             }
                         })}
                     </Transition>

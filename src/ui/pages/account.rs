@@ -1,7 +1,9 @@
 //! `/account` (profile), `/account/email`, `/account/password`, `/account/delete`.
 
 use super::with_user;
-use crate::api::account::{ChangeEmail, ChangePassword, DeleteAccount, ResendVerification, UpdateProfile};
+use crate::api::account::{
+    ChangeEmail, ChangePassword, DeleteAccount, ResendVerification, UpdateProfile,
+};
 use crate::domain::CurrentUser;
 use crate::ui::components::form::{last_error, Checkbox, Field, FormError, FormSuccess};
 use crate::ui::components::nav::use_auth;
@@ -10,8 +12,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+/// The account section's own navigation.
 #[component]
-fn AccountNav() -> impl IntoView {
+pub fn AccountNav() -> impl IntoView {
     view! {
         <nav aria-label="Account" class="subnav">
             <ul>
@@ -46,7 +49,8 @@ fn ProfileForm(user: CurrentUser, action: ServerAction<UpdateProfile>) -> impl I
     });
     let resend = ServerAction::<ResendVerification>::new();
     let resent = Signal::derive(move || {
-        matches!(resend.value().get(), Some(Ok(_))).then(|| "A new confirmation link is on its way.".to_string())
+        matches!(resend.value().get(), Some(Ok(_)))
+            .then(|| "A new confirmation link is on its way.".to_string())
     });
     let u = user.clone();
     view! {
@@ -89,7 +93,9 @@ pub fn EmailPage() -> impl IntoView {
     let action = ServerAction::<ChangeEmail>::new();
     let error = last_error(action.value());
     let sent = Signal::derive(move || match action.value().get() {
-        Some(Ok(to)) => Some(format!("We sent a confirmation link to {to}. Your address changes when you open it.")),
+        Some(Ok(to)) => Some(format!(
+            "We sent a confirmation link to {to}. Your address changes when you open it."
+        )),
         _ => None,
     });
     view! {
@@ -114,7 +120,8 @@ pub fn PasswordPage() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
     let error = last_error(action.value());
     let done = Signal::derive(move || {
-        matches!(action.value().get(), Some(Ok(_))).then(|| "Your password was changed.".to_string())
+        matches!(action.value().get(), Some(Ok(_)))
+            .then(|| "Your password was changed.".to_string())
     });
     view! {
         <Title text="Password"/>

@@ -1,7 +1,7 @@
 //! `/register` and `/login`.
 
-use crate::ui::components::form::{last_error, Checkbox, Field, FormError};
 use crate::api::auth::{Login, Register};
+use crate::ui::components::form::{last_error, Checkbox, Field, FormError};
 use crate::ui::components::nav::use_auth;
 use leptos::form::ActionForm;
 use leptos::prelude::*;

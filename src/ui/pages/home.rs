@@ -1,6 +1,7 @@
 //! `/`: what Vestibule is; signed-in people see a summary and links.
 
 use crate::ui::components::nav::use_auth;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -18,7 +19,7 @@ pub fn HomePage() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match auth.user.await {
-                    Ok(Some(u)) => view! {
+                    Ok(Some(u)) => Either::Left(view! {
                         <section class="hero">
                             <h1>"Welcome back, " {u.display_name()}</h1>
                             {(!u.email_verified).then(|| view! {
@@ -33,8 +34,8 @@ pub fn HomePage() -> impl IntoView {
                             <li class="card"><h2><A href="/account/email">"Email"</A></h2><p>"Change your address."</p></li>
                             <li class="card"><h2><A href="/groups">"Groups"</A></h2><p>"Find, join and run groups."</p></li>
                         </ul>
-                    }.into_any(),
-                    _ => view! {
+                    }),
+                    _ => Either::Right(view! {
                         <section class="hero">
                             <h1>"Your account, kept safe"</h1>
                             <p class="lead">"Vestibule is where you manage your account: your profile, your email and password, every session you have open, and the groups you belong to."</p>
@@ -43,7 +44,7 @@ pub fn HomePage() -> impl IntoView {
                                 <A href="/login" attr:class="button secondary">"Sign in"</A>
                             </p>
                         </section>
-                    }.into_any(),
+                    }),
                 }
             })}
         </Transition>

@@ -15,24 +15,27 @@ pub use auth::{LoginPage, RegisterPage};
 pub use groups::{GroupPage, GroupsPage, ManageGroupPage, NewGroupPage};
 pub use home::HomePage;
 pub use not_found::NotFound;
-pub use sessions::SessionsPage;
+pub use sessions::{EndSessionPage, SessionsPage};
 pub use verify::VerifyEmailPage;
 
 use crate::domain::{AppError, CurrentUser};
 use crate::ui::components::nav::use_auth;
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 /// Shows `view` with the signed-in user, or a sign-in prompt.
-pub fn with_user<V: IntoView + 'static>(view: impl Fn(CurrentUser) -> V + Send + Sync + Copy + 'static) -> impl IntoView {
+pub fn with_user<V: IntoView + 'static>(
+    view: impl Fn(CurrentUser) -> V + Send + Sync + Copy + 'static,
+) -> impl IntoView {
     let auth = use_auth();
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match auth.user.await {
-                    Ok(Some(u)) => view(u).into_any(),
-                    Ok(None) => view! { <SignInPrompt/> }.into_any(),
-                    Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(Some(u)) => EitherOf3::A(view(u)),
+                    Ok(None) => EitherOf3::B(view! { <SignInPrompt/> }),
+                    Err(e) => EitherOf3::C(view! { <p role="alert">{e.to_string()}</p> }),
                 }
             })}
         </Transition>

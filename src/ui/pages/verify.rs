@@ -3,6 +3,7 @@
 //! bound to the address it confirms, so a replay does nothing new).
 
 use crate::api::account::confirm_email;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -24,14 +25,14 @@ pub fn VerifyEmailPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Checking the link…"</p> }>
             {move || Suspend::new(async move {
                 match result.await {
-                    Ok(email) => view! {
+                    Ok(email) => Either::Left(view! {
                         <p class="notice success" role="status">"Thank you: " <strong>{email}</strong> " is now verified."</p>
                         <p><A href="/account">"Go to your account"</A></p>
-                    }.into_any(),
-                    Err(e) => view! {
+                    }),
+                    Err(e) => Either::Right(view! {
                         <p class="notice error" role="alert">{e.to_string()}</p>
                         <p>"Sign in and use “Send the link again” on your profile to get a new link."</p>
-                    }.into_any(),
+                    }),
                 }
             })}
         </Suspense>

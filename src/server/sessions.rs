@@ -1,0 +1,464 @@
+//! The sessions page and the security timeline: listing, ending sessions
+//! (only one's own, S18, S19), the emailed end-this-session link, and the
+//! timeline with its sign-ins-per-day chart.
+
+use super::accounts::{record, store_err};
+use super::http::RequestMeta;
+use super::security::describe;
+use super::session::{self, Authenticated};
+use super::state::AppState;
+use super::store::{SessionListRow, TimelineRow};
+use crate::domain::{AppError, SessionView, SessionsOverview, TimelineEvent, TimelinePage, When};
+use chrono::{DateTime, Utc};
+
+/// A moment for display, relative to `now`.
+pub fn when(t: DateTime<Utc>, now: DateTime<Utc>) -> When {
+    let secs = (now - t).num_seconds();
+    let relative = match secs {
+        s if s < 0 => "just now".to_string(),
+        s if s < 60 => "just now".to_string(),
+        s if s < 3600 => plural(s / 60, "minute"),
+        s if s < 86_400 => plural(s / 3600, "hour"),
+        s if s < 86_400 * 30 => plural(s / 86_400, "day"),
+        s if s < 86_400 * 365 => plural(s / (86_400 * 30), "month"),
+        s => plural(s / (86_400 * 365), "year"),
+    };
+    When {
+        iso: t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        absolute: t.format("%Y-%m-%d %H:%M UTC").to_string(),
+        relative,
+    }
+}
+
+fn plural(n: i64, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit} ago")
+    } else {
+        format!("{n} {unit}s ago")
+    }
+}
+
+fn reason_words(reason: &str) -> String {
+    match reason {
+        "logout" => "Signed out",
+        "revoked_by_user" => "Ended from the sessions page",
+        "revoked_by_email_link" => "Ended from the alert email",
+        "password_changed" => "Ended by a password change",
+        "account_deleted" => "Account deleted",
+        "account_disabled" => "Account disabled",
+        "expired" => "Expired",
+        other => other,
+    }
+    .to_string()
+}
+
+fn method_words(m: Option<&str>) -> String {
+    match m {
+        Some("password") | None => "Password".into(),
+        Some("password+totp") => "Password and authentication code".into(),
+        Some(o) => match o.strip_prefix("oauth:") {
+            Some(p) => format!("Sign-in with {p}"),
+            None => o.to_string(),
+        },
+    }
+}
+
+/// Why a session is flagged, in words.
+fn suspicion(row: &SessionListRow) -> Option<String> {
+    let mut reasons: Vec<&'static str> = Vec::new();
+    if let Some(extra) = &row.signals {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(extra) {
+            if let Some(list) = v.get("signals").and_then(|s| s.as_array()) {
+                for s in list.iter().filter_map(|s| s.as_str()) {
+                    reasons.push(describe(s));
+                }
+            }
+        }
+    }
+    if row.failed_actions.unwrap_or(0) >= 3 {
+        reasons.push(describe("failed_actions"));
+    }
+    if !row.suspicious_activity {
+        return None;
+    }
+    if reasons.is_empty() {
+        reasons.push(describe(""));
+    }
+    let mut text = reasons.join("; ");
+    if let Some(first) = text.get(0..1) {
+        text = first.to_uppercase() + &text[1..];
+    }
+    Some(text)
+}
+
+fn view(row: SessionListRow, current: &str, now: DateTime<Utc>) -> SessionView {
+    let location = match (&row.city, &row.country) {
+        (Some(c), Some(k)) => Some(format!("{c}, {k}")),
+        (None, Some(k)) => Some(k.clone()),
+        _ => row.location.clone(),
+    };
+    let created = row.created_at.unwrap_or(row.last_activity);
+    SessionView {
+        suspicious: suspicion(&row),
+        current: row.id == current,
+        browser: row
+            .browser
+            .clone()
+            .unwrap_or_else(|| "Unknown browser".into()),
+        os: row.os.clone().unwrap_or_else(|| "Unknown OS".into()),
+        device_type: row.device_type.clone().unwrap_or_else(|| "desktop".into()),
+        ip: row.client_ip.clone(),
+        location,
+        signed_in: when(created, now),
+        last_active: when(row.last_activity, now),
+        method: method_words(row.login_method.as_deref()),
+        requests: row.request_count,
+        ended: row.revoked_at.map(|t| when(t, now)),
+        end_reason: row.revocation_reason.as_deref().map(reason_words),
+        id: row.id,
+    }
+}
+
+/// Every live session of the caller (newest activity first) and those that
+/// ended in the last 30 days.
+pub async fn overview(
+    state: &AppState,
+    who: &Authenticated,
+    meta: &RequestMeta,
+) -> Result<SessionsOverview, AppError> {
+    // Counts still in the buffer belong on this page.
+    let now = state.now();
+    let (live, ended) = tokio::try_join!(
+        state.store.live_sessions(&who.user_id),
+        state
+            .store
+            .ended_sessions(&who.user_id, now - chrono::Duration::days(30)),
+    )
+    .map_err(|e| store_err(e, meta))?;
+    let mut active = Vec::with_capacity(live.len());
+    let mut ended_rows = ended;
+    for mut row in live {
+        let pending = state.tracker.pending(&row.id);
+        if let Some(p) = &pending {
+            row.request_count += p.requests;
+            if let Some(t) = p.last_activity {
+                if t > row.last_activity {
+                    row.last_activity = t;
+                }
+            }
+        }
+        let auth_row = super::store::SessionAuthRow {
+            session_id: row.id.clone(),
+            user_id: who.user_id.clone(),
+            created_at: row.created_at,
+            last_activity: row.last_activity,
+            expires_at: row.expires_at,
+            user_active: true,
+            user_deleted: false,
+        };
+        if session::is_expired(&auth_row, now, &state.settings, None) {
+            row.revoked_at = Some(row.expires_at.min(now));
+            row.revocation_reason = Some("expired".into());
+            ended_rows.push(row);
+        } else {
+            active.push(row);
+        }
+    }
+    // Newest activity first; the current session's buffered activity may reorder it.
+    active.sort_by(|a, b| b.last_activity.cmp(&a.last_activity).then(b.id.cmp(&a.id)));
+    Ok(SessionsOverview {
+        active: active
+            .into_iter()
+            .map(|r| view(r, &who.session_id, now))
+            .collect(),
+        ended: ended_rows
+            .into_iter()
+            .map(|r| view(r, &who.session_id, now))
+            .collect(),
+    })
+}
+
+/// Ends one of the caller's sessions. Someone else's id and an unknown id get
+/// the same answer and change nothing (S19).
+pub async fn revoke(
+    state: &AppState,
+    who: &Authenticated,
+    id: &str,
+    meta: &RequestMeta,
+) -> Result<bool, AppError> {
+    if id.len() > 64 || id.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let ended = state
+        .store
+        .revoke_session(id, &who.user_id, "revoked_by_user", state.now())
+        .await
+        .map_err(|e| store_err(e, meta))?;
+    if !ended {
+        return Err(AppError::NotFound);
+    }
+    record(
+        state,
+        &who.session_id,
+        &who.user_id,
+        "session_revoked",
+        meta,
+        200,
+        Some(serde_json::json!({"session": id})),
+    )
+    .await;
+    Ok(id == who.session_id)
+}
+
+/// Ends every other session of the caller; the current one stays (S18).
+pub async fn revoke_others(
+    state: &AppState,
+    who: &Authenticated,
+    meta: &RequestMeta,
+) -> Result<u64, AppError> {
+    let n = state
+        .store
+        .revoke_other_sessions(
+            &who.user_id,
+            Some(&who.session_id),
+            "revoked_by_user",
+            state.now(),
+        )
+        .await
+        .map_err(|e| store_err(e, meta))?;
+    record(
+        state,
+        &who.session_id,
+        &who.user_id,
+        "other_sessions_revoked",
+        meta,
+        200,
+        Some(serde_json::json!({"count": n})),
+    )
+    .await;
+    Ok(n)
+}
+
+/// The link in a sign-in alert: signed, expiring, and single-use because a
+/// session can end only once.
+pub fn end_link(state: &AppState, user_id: &str, session_id: &str) -> String {
+    let token = state.signer.sign(
+        "end_session",
+        &(user_id, session_id),
+        state.now() + chrono::Duration::days(7),
+    );
+    let mut base = state.settings.public_url().to_string();
+    if !base.ends_with('/') {
+        base.push('/');
+    }
+    format!("{base}sessions/end?token={token}")
+}
+
+pub async fn end_by_link(
+    state: &AppState,
+    token: &str,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
+    let Some((user_id, session_id)) =
+        state
+            .signer
+            .verify::<(String, String)>("end_session", token, state.now())
+    else {
+        return Err(AppError::InvalidLink);
+    };
+    let ended = state
+        .store
+        .revoke_session(&session_id, &user_id, "revoked_by_email_link", state.now())
+        .await
+        .map_err(|e| store_err(e, meta))?;
+    if !ended {
+        return Err(AppError::InvalidLink);
+    }
+    record(
+        state,
+        &session_id,
+        &user_id,
+        "session_revoked",
+        meta,
+        200,
+        Some(serde_json::json!({"session": session_id, "via": "email"})),
+    )
+    .await;
+    Ok(())
+}
+
+/// Timeline filters: a kind name and the activity types it covers.
+pub fn kinds_of(filter: &str) -> Option<&'static [&'static str]> {
+    Some(match filter {
+        "signin" => &["sign_in", "sign_out", "register"],
+        "failed" => &["sign_in_failed", "reauth_failed"],
+        "account" => &[
+            "profile_updated",
+            "password_changed",
+            "email_change_requested",
+            "email_changed",
+            "account_deleted",
+        ],
+        "sessions" => &["session_revoked", "other_sessions_revoked"],
+        "groups" => &[
+            "group_joined",
+            "group_left",
+            "group_requested",
+            "group_approved",
+            "group_denied",
+            "group_removed",
+            "group_role_changed",
+            "group_created",
+            "group_deleted",
+        ],
+        _ => return None,
+    })
+}
+
+pub fn label(kind: &str) -> String {
+    match kind {
+        "sign_in" => "Signed in",
+        "sign_out" => "Signed out",
+        "register" => "Account created",
+        "sign_in_failed" => "Failed sign-in",
+        "reauth_failed" => "Wrong current password",
+        "profile_updated" => "Profile updated",
+        "password_changed" => "Password changed",
+        "email_change_requested" => "Email change requested",
+        "email_changed" => "Email changed",
+        "account_deleted" => "Account deleted",
+        "session_revoked" => "Session ended",
+        "other_sessions_revoked" => "Other sessions ended",
+        other => return other.replace('_', " "),
+    }
+    .to_string()
+}
+
+fn event(r: TimelineRow, now: DateTime<Utc>) -> TimelineEvent {
+    let device = match (&r.browser, &r.os) {
+        (Some(b), Some(o)) => format!("{b} on {o}"),
+        (Some(b), None) => b.clone(),
+        _ => r
+            .user_agent
+            .clone()
+            .map(|u| u.chars().take(60).collect())
+            .unwrap_or_else(|| "Unknown device".into()),
+    };
+    let location = match (&r.city, &r.country) {
+        (Some(c), Some(k)) => Some(format!("{c}, {k}")),
+        (None, Some(k)) => Some(k.clone()),
+        _ => None,
+    };
+    let detail = r
+        .extra_data
+        .as_deref()
+        .and_then(|x| serde_json::from_str::<serde_json::Value>(x).ok())
+        .and_then(|v| {
+            if let Some(n) = v.get("other_sessions_ended").and_then(|n| n.as_u64()) {
+                Some(format!("{n} other session(s) ended"))
+            } else if let Some(n) = v.get("count").and_then(|n| n.as_u64()) {
+                Some(format!("{n} session(s)"))
+            } else if let Some(list) = v
+                .get("signals")
+                .and_then(|s| s.as_array())
+                .filter(|l| !l.is_empty())
+            {
+                Some(format!(
+                    "Flagged: {}",
+                    list.iter()
+                        .filter_map(|s| s.as_str())
+                        .map(describe)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ))
+            } else {
+                None
+            }
+        });
+    TimelineEvent {
+        label: label(&r.activity_type),
+        kind: r.activity_type,
+        when: when(r.created_at.unwrap_or(now), now),
+        device,
+        ip: r.client_ip,
+        location,
+        session_id: r.session_id,
+        detail,
+        id: r.id,
+    }
+}
+
+pub const PAGE: i64 = 25;
+
+/// Parses a cursor "<rfc3339>|<id>"; anything malformed is a bad request.
+fn cursor(raw: &str) -> Result<Option<(DateTime<Utc>, String)>, AppError> {
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let (t, id) = raw.split_once('|').ok_or(AppError::BadRequest)?;
+    let t = DateTime::parse_from_rfc3339(t)
+        .map_err(|_| AppError::BadRequest)?
+        .with_timezone(&Utc);
+    if id.len() > 64 {
+        return Err(AppError::BadRequest);
+    }
+    Ok(Some((t, id.to_string())))
+}
+
+pub async fn timeline(
+    state: &AppState,
+    who: &Authenticated,
+    filter: &str,
+    session: &str,
+    before: &str,
+    meta: &RequestMeta,
+) -> Result<TimelinePage, AppError> {
+    let kinds = match filter {
+        "" => None,
+        f => Some(kinds_of(f).ok_or(AppError::BadRequest)?),
+    };
+    let session = (!session.is_empty()).then_some(session);
+    if session.map(|s| s.len() > 64).unwrap_or(false) {
+        return Err(AppError::BadRequest);
+    }
+    let before = cursor(before)?;
+    let now = state.now();
+    let since = (now - chrono::Duration::days(29)).date_naive();
+    let since_t = since
+        .and_hms_opt(0, 0, 0)
+        .map(|d| d.and_utc())
+        .unwrap_or(now);
+    let (rows, times) = tokio::try_join!(
+        state
+            .store
+            .timeline(&who.user_id, kinds, session, before, PAGE + 1),
+        state.store.sign_in_times(&who.user_id, since_t),
+    )
+    .map_err(|e| store_err(e, meta))?;
+    let more = rows.len() as i64 > PAGE;
+    let rows: Vec<TimelineRow> = rows.into_iter().take(PAGE as usize).collect();
+    let next = if more {
+        rows.last().and_then(|r| {
+            r.created_at.map(|t| {
+                format!(
+                    "{}|{}",
+                    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+                    r.id
+                )
+            })
+        })
+    } else {
+        None
+    };
+    let mut per_day = Vec::with_capacity(30);
+    for i in 0..30 {
+        let day = since + chrono::Duration::days(i);
+        let n = times.iter().filter(|t| t.date_naive() == day).count() as u32;
+        per_day.push((day.format("%Y-%m-%d").to_string(), n));
+    }
+    Ok(TimelinePage {
+        events: rows.into_iter().map(|r| event(r, now)).collect(),
+        next,
+        per_day,
+    })
+}

@@ -1,0 +1,380 @@
+//! Sessions and the security timeline over HTTP on both engines
+//! (S16–S19, suspicious sign-ins, alert links, counters, keyset pagination).
+
+use crate::both_engines;
+use crate::helpers::*;
+
+const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+
+async fn login_as(app: &TestApp, user: &str, ua: &str) -> String {
+    let r = app
+        .http
+        .post(app.url("/api/login"))
+        .header("accept", "application/json")
+        .header("user-agent", ua)
+        .form(&[("login", user), ("password", PW)])
+        .send()
+        .await
+        .unwrap();
+    let r = read(r).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.session_cookie().unwrap()
+}
+
+async fn overview(app: &TestApp, cookie: &str) -> serde_json::Value {
+    let r = app.call("list_sessions", &[], Some(cookie)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    serde_json::from_str(&r.body).unwrap()
+}
+
+fn ids(v: &serde_json::Value, list: &str) -> Vec<String> {
+    v[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn listing_and_revoking(engine: Engine, name: &str) {
+    let Some(app) = spawn_app(engine, name, &[]).await else {
+        return;
+    };
+    let (a, b) = (unique("la"), unique("lb"));
+    let a1 = app.register(&a, &format!("{a}@example.com"), PW).await;
+    let a2 = login_as(&app, &a, FIREFOX).await;
+    let a3 = login_as(&app, &a, IPHONE).await;
+    let b1 = app.register(&b, &format!("{b}@example.com"), PW).await;
+    let v = overview(&app, &a1).await;
+    let active = v["active"].as_array().unwrap();
+    assert_eq!(active.len(), 3, "{v}");
+    assert_eq!(active.iter().filter(|s| s["current"] == true).count(), 1);
+    assert!(
+        active
+            .iter()
+            .any(|s| s["device_type"] == "phone" && s["os"].as_str().unwrap().contains("iPhone")),
+        "{v}"
+    );
+    let b_ids = ids(&overview(&app, &b1).await, "active");
+    assert_eq!(b_ids.len(), 1);
+    assert!(
+        !ids(&v, "active").contains(&b_ids[0]),
+        "only one's own sessions"
+    );
+    // S19: someone else's id answers like an unknown one and changes nothing.
+    let other = app
+        .call("revoke_session", &[("id", &b_ids[0])], Some(&a1))
+        .await;
+    let unknown = app
+        .call(
+            "revoke_session",
+            &[("id", "01900000-0000-7000-8000-000000000000")],
+            Some(&a1),
+        )
+        .await;
+    assert_eq!((other.status, &other.body), (unknown.status, &unknown.body));
+    assert_eq!(other.status, 404);
+    assert!(app.whoami(&b1).await.is_some(), "B is untouched");
+    // Revoke one: refused on its very next request, listed as ended.
+    let a2_id = {
+        let v = overview(&app, &a2).await;
+        v["active"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["current"] == true)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let r = app
+        .call("revoke_session", &[("id", &a2_id)], Some(&a1))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(app.whoami(&a2).await, None);
+    let v = overview(&app, &a1).await;
+    assert_eq!(v["active"].as_array().unwrap().len(), 2);
+    let ended = v["ended"].as_array().unwrap();
+    assert!(ended.iter().any(|s| s["id"] == a2_id.as_str() && s["end_reason"] == "Ended from the sessions page"), "{v}");
+    // Sign out all others keeps this one (S18).
+    let r = app.call("revoke_other_sessions", &[], Some(&a1)).await;
+    assert_eq!((r.status, r.body.as_str()), (200, "1"));
+    assert_eq!(app.whoami(&a3).await, None);
+    assert!(app.whoami(&a1).await.is_some());
+    // Analytics closed with logout time and duration.
+    let (logout, duration): (Option<chrono::DateTime<chrono::Utc>>, Option<i32>) =
+        match &app.state().store.db {
+            vestibule::server::store::Db::Sqlite { read, .. } => sqlx::query_as(
+                "SELECT logout_time, session_duration FROM sessionanalytics WHERE session_id = $1",
+            )
+            .bind(&a2_id)
+            .fetch_one(read)
+            .await
+            .unwrap(),
+            vestibule::server::store::Db::Postgres(pg) => sqlx::query_as(
+                "SELECT logout_time, session_duration FROM sessionanalytics WHERE session_id = $1",
+            )
+            .bind(&a2_id)
+            .fetch_one(pg)
+            .await
+            .unwrap(),
+        };
+    assert!(logout.is_some() && duration.is_some());
+    // Anonymous callers get 401.
+    assert_eq!(app.call("list_sessions", &[], None).await.status, 401);
+    assert_eq!(
+        app.call("revoke_other_sessions", &[], None).await.status,
+        401
+    );
+    // The page itself lists them, with "This device" once.
+    let page = app.get("/account/sessions", Some(&a1)).await;
+    assert_eq!(
+        page.body.matches(">This device<").count(),
+        1,
+        "{}",
+        page.body
+    );
+    app.stop().await;
+}
+both_engines!(
+    sessions_are_listed_and_ended_only_by_their_owner,
+    listing_and_revoking
+);
+
+async fn suspicious(engine: Engine, name: &str) {
+    let Some(app) = spawn_app(engine, name, &[]).await else {
+        return;
+    };
+    let u = unique("sus");
+    let email = format!("{u}@example.com");
+    app.register(&u, &email, PW).await;
+    let flagged = |v: &serde_json::Value| -> Vec<String> {
+        v["active"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s["suspicious"].as_str().map(str::to_string))
+            .collect()
+    };
+    // Same device again: clean.
+    let same = app.login(&u, PW).await.session_cookie().unwrap();
+    assert!(flagged(&overview(&app, &same).await).is_empty());
+    // A new device: mailed, with a one-click link that ends that session once.
+    let iphone = login_as(&app, &u, IPHONE).await;
+    let mail = app.mail_to(&email).await;
+    assert!(mail.contains("New sign-in"), "{mail}");
+    let link = link_in(&mail, "/sessions/end?token=");
+    let token = link.split("token=").nth(1).unwrap();
+    assert_eq!(
+        app.call("end_session_by_link", &[("token", token)], None)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(app.whoami(&iphone).await, None, "the link ended it");
+    assert_eq!(
+        app.call("end_session_by_link", &[("token", token)], None)
+            .await
+            .status,
+        400,
+        "only once"
+    );
+    assert_eq!(
+        app.call("end_session_by_link", &[("token", "x.y")], None)
+            .await
+            .status,
+        400
+    );
+    // Failed attempts just before, plus a new device: flagged, with the reason.
+    for _ in 0..3 {
+        assert_eq!(app.login(&u, "not-the-password").await.status, 401);
+    }
+    let ff = login_as(&app, &u, FIREFOX).await;
+    let reasons = flagged(&overview(&app, &ff).await);
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    let r0 = reasons[0].to_lowercase();
+    assert!(
+        r0.contains("failed sign-in attempts") && r0.contains("device never used"),
+        "{reasons:?}"
+    );
+    // Failed actions inside a session flag it as activity arrives.
+    let plain = app.login(&u, PW).await.session_cookie().unwrap();
+    for _ in 0..3 {
+        let r = app
+            .call(
+                "change_password",
+                &[
+                    ("current_password", "wrong-guess-123"),
+                    ("new_password", "amber-river-compass-77"),
+                ],
+                Some(&plain),
+            )
+            .await;
+        assert_eq!(r.status, 422);
+    }
+    app.flush().await;
+    let mut seen = false;
+    for _ in 0..20 {
+        let v = overview(&app, &plain).await;
+        let me = v["active"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["current"] == true)
+            .unwrap()
+            .clone();
+        if me["suspicious"]
+            .as_str()
+            .map(|r| r.to_lowercase().contains("failed actions"))
+            .unwrap_or(false)
+        {
+            seen = true;
+            break;
+        }
+        app.flush().await;
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(seen, "failed actions flag the session");
+    app.stop().await;
+}
+both_engines!(suspicious_sign_ins_are_flagged_and_mailed, suspicious);
+
+async fn many_sessions(engine: Engine, name: &str) {
+    let Some(app) = spawn_app(engine, name, &[("throttle", "off")]).await else {
+        return;
+    };
+    let u = unique("many");
+    app.register(&u, &format!("{u}@example.com"), PW).await;
+    let mut last = String::new();
+    for _ in 0..5 {
+        last = app.login(&u, PW).await.session_cookie().unwrap();
+    }
+    let v = overview(&app, &last).await;
+    let me = v["active"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["current"] == true)
+        .unwrap()
+        .clone();
+    assert!(
+        me["suspicious"]
+            .as_str()
+            .map(|r| r.to_lowercase().contains("many sessions"))
+            .unwrap_or(false),
+        "{me}"
+    );
+    app.stop().await;
+}
+both_engines!(many_sessions_in_a_short_time_are_flagged, many_sessions);
+
+async fn counters(engine: Engine, name: &str) {
+    let Some(app) = spawn_app(engine, name, &[]).await else {
+        return;
+    };
+    let u = unique("cnt");
+    let c = app.register(&u, &format!("{u}@example.com"), PW).await;
+    let pages = (0..30).map(|_| app.get("/account", Some(&c)));
+    let apis = (0..20).map(|_| app.call("current_user", &[], Some(&c)));
+    let (_, _) = tokio::join!(
+        futures::future::join_all(pages),
+        futures::future::join_all(apis)
+    );
+    let expect = (1 + 50, 30, 20);
+    let mut got = (0, 0, 0);
+    for _ in 0..40 {
+        app.flush().await;
+        let q = "SELECT s.request_count, a.page_views, a.api_calls FROM user_sessions s JOIN sessionanalytics a ON a.session_id = s.id WHERE s.user_id = (SELECT id FROM users WHERE username = $1)";
+        got = match &app.state().store.db {
+            vestibule::server::store::Db::Sqlite { read, .. } => {
+                sqlx::query_as(q).bind(&u).fetch_one(read).await.unwrap()
+            }
+            vestibule::server::store::Db::Postgres(pg) => {
+                sqlx::query_as(q).bind(&u).fetch_one(pg).await.unwrap()
+            }
+        };
+        if got == expect {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        got, expect,
+        "request_count, page_views, api_calls add up exactly"
+    );
+    app.stop().await;
+}
+both_engines!(activity_counters_add_up_exactly, counters);
+
+async fn timeline(engine: Engine, name: &str) {
+    let Some(app) = spawn_app(engine, name, &[("throttle", "off")]).await else {
+        return;
+    };
+    let u = unique("tl");
+    let c = app.register(&u, &format!("{u}@example.com"), PW).await;
+    for _ in 0..30 {
+        assert_eq!(app.login(&u, "wrong-password-x").await.status, 401);
+    }
+    let t = |kind: &'static str, before: String| {
+        let (app, c) = (&app, c.clone());
+        async move {
+            app.call(
+                "timeline",
+                &[("kind", kind), ("session", ""), ("before", &before)],
+                Some(&c),
+            )
+            .await
+        }
+    };
+    let first = t("", String::new()).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    let p1: serde_json::Value = serde_json::from_str(&first.body).unwrap();
+    let events = p1["events"].as_array().unwrap();
+    assert_eq!(events.len(), 25);
+    assert_eq!(events[0]["kind"], "sign_in_failed");
+    let next = p1["next"].as_str().unwrap().to_string();
+    let p2: serde_json::Value = serde_json::from_str(&t("", next.clone()).await.body).unwrap();
+    let events2 = p2["events"].as_array().unwrap();
+    assert_eq!(
+        events2.len(),
+        7,
+        "30 failures + register + sign-in = 32 events"
+    );
+    let all: std::collections::HashSet<&str> = events
+        .iter()
+        .chain(events2.iter())
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(all.len(), 32, "no event twice across pages");
+    assert!(p2["next"].is_null());
+    let signins: serde_json::Value =
+        serde_json::from_str(&t("signin", String::new()).await.body).unwrap();
+    let kinds: Vec<&str> = signins["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["sign_in", "register"]);
+    let per_day = signins["per_day"].as_array().unwrap();
+    assert_eq!(per_day.len(), 30);
+    assert_eq!(per_day.last().unwrap()[1], 1);
+    assert_eq!(t("nonsense", String::new()).await.status, 400);
+    assert_eq!(t("", "garbage".into()).await.status, 400);
+    assert_eq!(
+        app.call(
+            "timeline",
+            &[("kind", ""), ("session", ""), ("before", "")],
+            None
+        )
+        .await
+        .status,
+        401
+    );
+    let page = app.get("/account/activity", Some(&c)).await;
+    assert!(page.body.contains("<svg") && page.body.contains("Failed sign-in"));
+    app.stop().await;
+}
+both_engines!(the_timeline_pages_by_keyset_and_filters, timeline);
