@@ -331,7 +331,7 @@ async fn sessions(engine: Engine, name: &str) {
                     .unwrap()
             }
         };
-        if count >= 1 + calls {
+        if count > calls {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;

@@ -76,7 +76,6 @@ pub fn postgres_or_skip(test: &str) -> Option<String> {
 /// A fresh database for one test.
 pub struct TestDb {
     pub url: String,
-    pub engine: Engine,
     admin_url: Option<String>,
     name: Option<String>,
     _dir: Option<tempfile::TempDir>,
@@ -90,7 +89,6 @@ impl TestDb {
                 let url = format!("sqlite://{}/test.db", dir.path().display());
                 Some(TestDb {
                     url,
-                    engine,
                     admin_url: None,
                     name: None,
                     _dir: Some(dir),
@@ -110,7 +108,6 @@ impl TestDb {
                 url.set_path(&format!("/{name}"));
                 Some(TestDb {
                     url: url.to_string(),
-                    engine,
                     admin_url: Some(admin),
                     name: Some(name),
                     _dir: None,

@@ -358,21 +358,18 @@ fn event(r: TimelineRow, now: DateTime<Utc>) -> TimelineEvent {
                 Some(format!("{n} other session(s) ended"))
             } else if let Some(n) = v.get("count").and_then(|n| n.as_u64()) {
                 Some(format!("{n} session(s)"))
-            } else if let Some(list) = v
-                .get("signals")
-                .and_then(|s| s.as_array())
-                .filter(|l| !l.is_empty())
-            {
-                Some(format!(
-                    "Flagged: {}",
-                    list.iter()
-                        .filter_map(|s| s.as_str())
-                        .map(describe)
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ))
             } else {
-                None
+                v.get("signals")
+                    .and_then(|s| s.as_array())
+                    .filter(|l| !l.is_empty())
+                    .map(|list| {
+                        let words: Vec<&str> = list
+                            .iter()
+                            .filter_map(|s| s.as_str())
+                            .map(describe)
+                            .collect();
+                        format!("Noticed: {}", words.join("; "))
+                    })
             }
         });
     TimelineEvent {
