@@ -5,7 +5,7 @@ use crate::ui::pages::*;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -36,6 +36,9 @@ fn AuthScope(children: Children) -> impl IntoView {
     children()
 }
 
+/// Every route renders with `SsrMode::Async`: the server waits for the page's
+/// data and sends complete HTML, so pages work without JavaScript (streamed
+/// Suspense chunks would need a script to be put in place).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -53,21 +56,21 @@ pub fn App() -> impl IntoView {
             <SiteHeader/>
             <main id="main">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/register") view=RegisterPage/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/verify-email") view=VerifyEmailPage/>
-                    <Route path=path!("/account") view=ProfilePage/>
-                    <Route path=path!("/account/email") view=EmailPage/>
-                    <Route path=path!("/account/password") view=PasswordPage/>
-                    <Route path=path!("/account/sessions") view=SessionsPage/>
-                    <Route path=path!("/account/activity") view=ActivityPage/>
-                    <Route path=path!("/account/delete") view=DeletePage/>
-                    <Route path=path!("/sessions/end") view=EndSessionPage/>
-                    <Route path=path!("/groups") view=GroupsPage/>
-                    <Route path=path!("/groups/new") view=NewGroupPage/>
-                    <Route path=path!("/groups/:slug") view=GroupPage/>
-                    <Route path=path!("/groups/:slug/manage") view=ManageGroupPage/>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verify-email") view=VerifyEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/email") view=EmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/sessions") view=SessionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/activity") view=ActivityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/delete") view=DeletePage ssr=SsrMode::Async/>
+                    <Route path=path!("/sessions/end") view=EndSessionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/groups") view=GroupsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/groups/new") view=NewGroupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/groups/:slug") view=GroupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/groups/:slug/manage") view=ManageGroupPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">

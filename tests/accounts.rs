@@ -772,3 +772,87 @@ async fn logs_carry_no_passwords_or_tokens() {
     }
     app.stop().await;
 }
+
+async fn ip_throttle(engine: Engine, name: &str) {
+    let Some(app) = spawn_app(engine, name, &[("throttle-ip-failures", "6")]).await else {
+        return;
+    };
+    let u = unique("ipt");
+    app.register(&u, &format!("{u}@example.com"), PW).await;
+    // Password spraying: one guess each against many names, from one address,
+    // each claiming another X-Forwarded-For (not trusted: no proxy configured).
+    for i in 0..6 {
+        let r = app
+            .http
+            .post(app.url("/api/login"))
+            .header("accept", "application/json")
+            .header("x-forwarded-for", format!("203.0.113.{i}"))
+            .form(&[
+                ("login", format!("victim{i}").as_str()),
+                ("password", "Summer2026!"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+    }
+    // The address is locked now, even for a real account with its right password.
+    assert_eq!(app.login(&u, PW).await.status, 429, "S11 per-IP lock");
+    app.clock.advance(chrono::Duration::minutes(16));
+    assert_eq!(app.login(&u, PW).await.status, 200);
+    app.stop().await;
+}
+both_engines!(password_spraying_from_one_address_is_throttled, ip_throttle);
+
+async fn disabling(engine: Engine, name: &str) {
+    let Some(app) = spawn_app(engine, name, &[]).await else {
+        return;
+    };
+    let u = unique("dis");
+    let c = app.register(&u, &format!("{u}@example.com"), PW).await;
+    let row = user_row(&app, &u).await;
+    app.state()
+        .store
+        .set_user_active(&row.id, false, app.state().now())
+        .await
+        .unwrap();
+    assert_eq!(
+        app.whoami(&c).await,
+        None,
+        "S21: disabling ends sessions at once"
+    );
+    app.stop().await;
+}
+both_engines!(disabling_an_account_ends_its_sessions, disabling);
+
+async fn database_down(engine: Engine, name: &str) {
+    let Some(app) = spawn_app(engine, name, &[]).await else {
+        return;
+    };
+    let u = unique("down");
+    let c = app.register(&u, &format!("{u}@example.com"), PW).await;
+    app.state().store.close().await;
+    for r in [
+        app.call(
+            "update_profile",
+            &[
+                ("first_name", "x"),
+                ("last_name", ""),
+                ("bio", ""),
+                ("profile_picture_url", ""),
+            ],
+            Some(&c),
+        )
+        .await,
+        app.login(&u, PW).await,
+        app.get("/account", Some(&c)).await,
+    ] {
+        assert_eq!(r.status, 503, "R2: {}", r.body);
+        let body = r.body.to_lowercase();
+        for leak in ["sqlx", "pool", "sqlite", "postgres", "panicked", "error:"] {
+            assert!(!body.contains(leak), "S34: {leak} in {body}");
+        }
+    }
+    app.stop().await;
+}
+both_engines!(a_lost_database_gives_503_and_never_leaks, database_down);

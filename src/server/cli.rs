@@ -32,6 +32,18 @@ enum Command {
     Serve(Box<ServeSettings>),
     /// Apply pending migrations and exit.
     Migrate,
+    /// Fill a database for the sessions benchmark (never on a real database).
+    #[command(hide = true)]
+    BenchSeed {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long, default_value_t = 20)]
+        sessions: usize,
+        #[arg(long, default_value_t = 10_000)]
+        events: usize,
+    },
     /// Measure the raw argon2id hash rate on this machine (benchmarks).
     #[command(hide = true)]
     HashRate {
@@ -41,6 +53,110 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+}
+
+/// Fills a database for a benchmark: one user with `sessions` sessions and
+/// `events` timeline events. Prints a session token of that user.
+async fn bench_seed(
+    url: &str,
+    username: &str,
+    password: &str,
+    sessions: usize,
+    events: usize,
+) -> Result<(), String> {
+    use super::store::{new_id, NewActivity, NewSession, NewUser};
+    use super::tokens::{new_session_token, token_hash};
+    let store = Store::connect(url, 4).await.map_err(|e| e.to_string())?;
+    store.migrate().await.map_err(|e| e.to_string())?;
+    let now = chrono::Utc::now();
+    let hash = super::passwords::Passwords::new(1)
+        .map_err(|e| e.to_string())?
+        .hash(&secrecy::SecretString::from(password.to_string()))
+        .await
+        .map_err(|e| e.to_string())?;
+    let user_id = new_id();
+    let email = format!("{username}@example.com");
+    store
+        .create_user(NewUser {
+            id: &user_id,
+            username,
+            email: &email,
+            hashed_password: &hash,
+            now,
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    let agents = [
+        ("Firefox 128.0", "Linux", "desktop"),
+        ("Chrome 120.0", "Windows 10", "desktop"),
+        ("Safari 17.0", "iPhone 17.0", "phone"),
+        ("Safari 17.0", "iPad 17.0", "tablet"),
+    ];
+    let mut first_token = String::new();
+    let mut ids = Vec::new();
+    for i in 0..sessions.max(1) {
+        let token = new_session_token();
+        if i == 0 {
+            first_token = token.clone();
+        }
+        let id = new_id();
+        let (browser, os, device) = agents[i % agents.len()];
+        let ip = format!("10.0.{}.{}", i / 250, i % 250 + 1);
+        store
+            .create_session(
+                NewSession {
+                    id: &id,
+                    user_id: &user_id,
+                    token_hash: &token_hash(&token),
+                    client_ip: &ip,
+                    user_agent: Some("bench"),
+                    device_fingerprint: Some(&format!("{device}|{browser}|{os}")),
+                    location: None,
+                    login_method: "password",
+                    expires_at: now + chrono::Duration::days(30),
+                    device_type: Some(device),
+                    browser: Some(browser),
+                    os: Some(os),
+                    country: None,
+                    city: None,
+                    security_score: 100,
+                    suspicious: i % 7 == 3,
+                    now: now - chrono::Duration::minutes(i as i64),
+                },
+                true,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        ids.push(id);
+    }
+    let kinds = [
+        "sign_in",
+        "profile_updated",
+        "sign_in_failed",
+        "session_revoked",
+        "password_changed",
+    ];
+    for i in 0..events {
+        store
+            .record_activity(&NewActivity {
+                session_id: ids[i % ids.len()].clone(),
+                user_id: user_id.clone(),
+                activity_type: kinds[i % kinds.len()],
+                endpoint: Some("/api/login".into()),
+                method: Some("POST".into()),
+                client_ip: "10.0.0.1".into(),
+                user_agent: Some("bench".into()),
+                request_id: None,
+                response_status: Some(200),
+                extra_data: None,
+                now: now - chrono::Duration::seconds(i as i64 * 17),
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    store.close().await;
+    println!("{first_token}");
+    Ok(())
 }
 
 /// Hashes with the production parameters on `threads` threads for `seconds`.
@@ -146,6 +262,12 @@ pub fn main() -> ExitCode {
                     .map_err(|e| e.to_string())
             }
             Some(Command::HashRate { seconds, threads }) => hash_rate(seconds, threads),
+            Some(Command::BenchSeed {
+                username,
+                password,
+                sessions,
+                events,
+            }) => bench_seed(&cli.database_url, &username, &password, sessions, events).await,
             None => Err("no command".into()),
         }
     });

@@ -205,10 +205,9 @@ async fn fallback(State(state): State<AppState>, req: Request<Body>) -> Response
         return (StatusCode::NOT_FOUND, "Not found.").into_response();
     }
     let opts = state.leptos_options.clone();
-    let handler =
-        leptos_axum::render_app_to_stream_with_context(leptos_context(state), move || {
-            shell(opts.clone())
-        });
+    let handler = leptos_axum::render_app_async_with_context(leptos_context(state), move || {
+        shell(opts.clone())
+    });
     handler(req).await.into_response()
 }
 

@@ -100,7 +100,7 @@ fn SessionItem(session: SessionView, revoke: ServerAction<RevokeSession>) -> imp
                 <div><dt>"Sign-in method"</dt><dd>{s.method.clone()}</dd></div>
                 <div><dt>"Requests"</dt><dd>{s.requests}</dd></div>
             </dl>
-            <p class="session-actions">
+            <div class="session-actions">
                 <A href=events>"Events of this session"</A>
                 {(!s.current).then(|| view! {
                     <ActionForm action=revoke attr:class="inline-form">
@@ -108,7 +108,7 @@ fn SessionItem(session: SessionView, revoke: ServerAction<RevokeSession>) -> imp
                         <button type="submit" aria-describedby=h2.clone()>"Sign out"</button>
                     </ActionForm>
                 })}
-            </p>
+            </div>
         </li>
     }
 }
