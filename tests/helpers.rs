@@ -171,6 +171,7 @@ pub async fn spawn_app(engine: Engine, test: &str, env: &[(&str, &str)]) -> Opti
     let running = start(listener, state, std::future::pending()).await;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(90))
         .build()
         .unwrap();
     Some(TestApp {

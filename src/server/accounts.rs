@@ -184,7 +184,24 @@ async fn start_session(
         )
         .await
         .map_err(|e| store_err(e, meta))?;
-    if assessment.suspicious || assessment.new_device {
+    // One alert per account per 10 minutes, so a burst of sign-ins does not
+    // flood the inbox (the sessions page shows every one of them).
+    let alert_due = (assessment.suspicious || assessment.new_device)
+        && state
+            .last_alert
+            .lock()
+            .map(|mut m| {
+                let due = m
+                    .get(&user.id)
+                    .map(|t| now - *t >= chrono::Duration::minutes(10))
+                    .unwrap_or(true);
+                if due {
+                    m.insert(user.id.clone(), now);
+                }
+                due
+            })
+            .unwrap_or(true);
+    if alert_due {
         let place = location
             .clone()
             .unwrap_or_else(|| format!("IP address {ip}"));

@@ -205,13 +205,25 @@ fn init_tracing(format: LogFormat) {
     };
 }
 
+/// Few malloc arenas: glibc otherwise gives many threads (argon2 workers,
+/// SQLite connections, tokio) an arena each, and each keeps its high-water mark.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: called first thing in main, before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
 pub fn main() -> ExitCode {
+    limit_malloc_arenas();
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // No subcommand means `serve`, with the same flags.
     let known = [
         "serve",
         "migrate",
         "hash-rate",
+        "bench-seed",
         "help",
         "--help",
         "-h",

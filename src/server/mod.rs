@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod http;
 pub mod mail;
+pub mod pagecache;
 pub mod passwords;
 pub mod router;
 pub mod security;

@@ -8,7 +8,6 @@ use argon2::password_hash::{
 use argon2::{Algorithm, Argon2, Params, Version};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
-use tokio::sync::Semaphore;
 
 pub const M_COST: u32 = 19456;
 pub const T_COST: u32 = 2;
@@ -39,27 +38,96 @@ pub enum Verified {
     YesRehash,
 }
 
+/// A job for the hashing threads.
+enum Job {
+    Hash(
+        SecretString,
+        tokio::sync::oneshot::Sender<Result<String, HashError>>,
+    ),
+    Verify(
+        SecretString,
+        String,
+        bool,
+        tokio::sync::oneshot::Sender<Verified>,
+    ),
+}
+
+/// Password hashing on a fixed set of threads, one per permitted concurrent
+/// hash (S12). Each thread keeps reusing its own 19 MiB work area, so a burst
+/// of sign-ins waits in the queue instead of growing memory, and no thread
+/// pays for fresh pages on every hash.
 #[derive(Clone)]
 pub struct Passwords {
-    permits: Arc<Semaphore>,
+    jobs: std::sync::mpsc::SyncSender<Job>,
     dummy: Arc<String>,
 }
 
 impl Passwords {
     pub fn new(concurrency: usize) -> Result<Self, HashError> {
         let dummy = hash_now("not a real password, only for timing")?;
+        let threads = concurrency.max(1);
+        // The queue holds waiting requests; memory per waiting job is tiny.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(4096);
+        let rx = Arc::new(std::sync::Mutex::new(rx));
+        for i in 0..threads {
+            let rx = rx.clone();
+            std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || loop {
+                    let job = match rx.lock() {
+                        Ok(guard) => match guard.recv() {
+                            Ok(job) => job,
+                            Err(_) => return,
+                        },
+                        Err(_) => return,
+                    };
+                    match job {
+                        Job::Hash(pw, reply) => {
+                            let _ = reply.send(hash_now(pw.expose_secret()));
+                        }
+                        Job::Verify(pw, hash, real, reply) => {
+                            let ok = verify_now(pw.expose_secret(), &hash);
+                            let v = match (ok, real) {
+                                (true, true) if needs_rehash(&hash) => Verified::YesRehash,
+                                (true, true) => Verified::Yes,
+                                _ => Verified::No,
+                            };
+                            let _ = reply.send(v);
+                        }
+                    }
+                })
+                .map_err(|e| HashError::Hash(e.to_string()))?;
+        }
         Ok(Self {
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            jobs: tx,
             dummy: Arc::new(dummy),
         })
     }
 
+    async fn submit<T>(
+        &self,
+        job: impl FnOnce(tokio::sync::oneshot::Sender<T>) -> Job,
+    ) -> Result<T, HashError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let jobs = self.jobs.clone();
+        let job = job(reply);
+        match jobs.try_send(job) {
+            Ok(()) => {}
+            // A full queue blocks the sender; wait for room off the async threads.
+            Err(std::sync::mpsc::TrySendError::Full(job)) => {
+                tokio::task::spawn_blocking(move || jobs.send(job))
+                    .await
+                    .map_err(|_| HashError::Join)?
+                    .map_err(|_| HashError::Join)?;
+            }
+            Err(std::sync::mpsc::TrySendError::Disconnected(_)) => return Err(HashError::Join),
+        }
+        answer.await.map_err(|_| HashError::Join)
+    }
+
     pub async fn hash(&self, password: &SecretString) -> Result<String, HashError> {
-        let _permit = self.permits.acquire().await.map_err(|_| HashError::Join)?;
         let pw = password.clone();
-        tokio::task::spawn_blocking(move || hash_now(pw.expose_secret()))
-            .await
-            .map_err(|_| HashError::Join)?
+        self.submit(|reply| Job::Hash(pw, reply)).await?
     }
 
     /// Verifies `password` against `stored`, or against a dummy hash when
@@ -69,22 +137,13 @@ impl Passwords {
         password: &SecretString,
         stored: Option<&str>,
     ) -> Result<Verified, HashError> {
-        let _permit = self.permits.acquire().await.map_err(|_| HashError::Join)?;
         let pw = password.clone();
         let (hash, real) = match stored {
             Some(h) => (h.to_string(), true),
             None => (self.dummy.as_ref().clone(), false),
         };
-        tokio::task::spawn_blocking(move || {
-            let ok = verify_now(pw.expose_secret(), &hash);
-            match (ok, real) {
-                (true, true) if needs_rehash(&hash) => Verified::YesRehash,
-                (true, true) => Verified::Yes,
-                _ => Verified::No,
-            }
-        })
-        .await
-        .map_err(|_| HashError::Join)
+        self.submit(|reply| Job::Verify(pw, hash, real, reply))
+            .await
     }
 }
 

@@ -127,6 +127,8 @@ pub async fn build_state(
         signer: Signer::new(&key),
         mailer,
         assets,
+        page_cache: Default::default(),
+        last_alert: Default::default(),
         geo,
     })
 }
@@ -135,10 +137,9 @@ pub async fn build_state(
 /// allocate tens of megabytes that are freed at once. Hand that memory back to
 /// the operating system so an idle server stays small.
 fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free heap pages; it has no preconditions.
+    // SAFETY: mi_collect only returns free memory to the system; any thread may call it.
     unsafe {
-        libc::malloc_trim(0);
+        libmimalloc_sys::mi_collect(true);
     }
 }
 
@@ -223,6 +224,10 @@ pub fn build_router(state: AppState) -> Router {
         })
         .fallback(fallback)
         // Innermost first: each .layer wraps everything above it.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            super::pagecache::serve,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::authenticate,

@@ -22,6 +22,10 @@ pub struct AppState {
     pub mailer: Mailer,
     pub tracker: ActivityTracker,
     pub assets: super::assets::Assets,
+    pub page_cache: super::pagecache::PageCache,
+    /// When each user was last sent a sign-in alert (at most one per 10 minutes).
+    pub last_alert:
+        Arc<std::sync::Mutex<std::collections::HashMap<String, chrono::DateTime<chrono::Utc>>>>,
     pub geo: Option<Arc<maxminddb::Reader<Vec<u8>>>>,
 }
 

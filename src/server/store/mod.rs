@@ -134,7 +134,7 @@ impl Store {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("temp_store", "memory")
-                .pragma("cache_size", "-16000");
+                .pragma("cache_size", "-4000");
             let path = opts.get_filename().to_path_buf();
             if let Some(dir) = path.parent() {
                 if !dir.as_os_str().is_empty() && !dir.exists() {
@@ -149,8 +149,9 @@ impl Store {
                 .connect_with(opts.clone())
                 .await
                 .map_err(|e| ConnectError::Open(shown.clone(), e.to_string()))?;
+            // Readers beyond a few per core only add memory on SQLite.
             let read = SqlitePoolOptions::new()
-                .max_connections(max_connections.max(2))
+                .max_connections(max_connections.clamp(2, 6))
                 .min_connections(1)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts.read_only(false))

@@ -347,13 +347,15 @@ impl Store {
     ) -> StoreResult<SignInHistory> {
         on_read!(self, pool => {
             let row: (i64, i64, i64, i64, i64, i64) = sqlx::query_as(
+                // Each count stops at the threshold its rule needs (LIMIT), so the
+                // cost does not grow with the number of sessions an account has had.
                 "SELECT \
-                 (SELECT COUNT(*) FROM user_sessions WHERE user_id = $1 AND (revocation_reason IS NULL OR revocation_reason <> 'failed_sign_in')), \
-                 (SELECT COUNT(*) FROM user_sessions WHERE user_id = $1 AND device_fingerprint = $2 AND (revocation_reason IS NULL OR revocation_reason <> 'failed_sign_in')), \
-                 (SELECT COUNT(*) FROM sessionanalytics WHERE user_id = $1 AND country IS NOT NULL), \
-                 (SELECT COUNT(*) FROM sessionanalytics WHERE user_id = $1 AND country = $3), \
-                 (SELECT COUNT(*) FROM user_sessions WHERE user_id = $1 AND revocation_reason = 'failed_sign_in' AND created_at >= $4), \
-                 (SELECT COUNT(*) FROM user_sessions WHERE user_id = $1 AND created_at >= $5 AND (revocation_reason IS NULL OR revocation_reason <> 'failed_sign_in'))",
+                 (SELECT COUNT(*) FROM (SELECT 1 FROM user_sessions WHERE user_id = $1 AND (revocation_reason IS NULL OR revocation_reason <> 'failed_sign_in') LIMIT 1) AS t1), \
+                 (SELECT COUNT(*) FROM (SELECT 1 FROM user_sessions WHERE user_id = $1 AND device_fingerprint = $2 AND (revocation_reason IS NULL OR revocation_reason <> 'failed_sign_in') LIMIT 1) AS t2), \
+                 (SELECT COUNT(*) FROM (SELECT 1 FROM sessionanalytics WHERE user_id = $1 AND country IS NOT NULL LIMIT 1) AS t3), \
+                 (SELECT COUNT(*) FROM (SELECT 1 FROM sessionanalytics WHERE user_id = $1 AND country = $3 LIMIT 1) AS t4), \
+                 (SELECT COUNT(*) FROM (SELECT 1 FROM user_sessions WHERE user_id = $1 AND revocation_reason = 'failed_sign_in' AND created_at >= $4 LIMIT 3) AS t5), \
+                 (SELECT COUNT(*) FROM (SELECT 1 FROM user_sessions WHERE user_id = $1 AND created_at >= $5 AND (revocation_reason IS NULL OR revocation_reason <> 'failed_sign_in') LIMIT 5) AS t6)",
             )
             .bind(user_id).bind(fingerprint).bind(country).bind(failures_since).bind(sessions_since)
             .fetch_one(pool).await?;
