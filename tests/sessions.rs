@@ -275,13 +275,16 @@ async fn counters(engine: Engine, name: &str) {
     };
     let u = unique("cnt");
     let c = app.register(&u, &format!("{u}@example.com"), PW).await;
-    let pages = (0..15).map(|_| app.get("/account", Some(&c)));
-    let apis = (0..15).map(|_| app.call("current_user", &[], Some(&c)));
-    let (_, _) = tokio::join!(
-        futures::future::join_all(pages),
-        futures::future::join_all(apis)
-    );
-    let expect = (1 + 30, 15, 15);
+    // Concurrent server-function calls, then page views. (Pages are loaded
+    // one after another here: under the whole suite's load, concurrent debug
+    // renders of one page once stalled past the client timeout; see the
+    // issue notes.)
+    let apis = (0..30).map(|_| app.call("current_user", &[], Some(&c)));
+    futures::future::join_all(apis).await;
+    for _ in 0..10 {
+        app.get("/account", Some(&c)).await;
+    }
+    let expect = (1 + 40, 10, 30);
     let mut got = (0, 0, 0);
     for _ in 0..40 {
         app.flush().await;
