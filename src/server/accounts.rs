@@ -130,6 +130,7 @@ async fn start_session(
     user: &UserRow,
     remember: bool,
     method: &str,
+    registered_at: Option<chrono::DateTime<chrono::Utc>>,
     meta: &RequestMeta,
 ) -> Result<(String, String, super::security::Assessment), AppError> {
     let now = state.now();
@@ -158,9 +159,41 @@ async fn start_session(
         .await
         .map_err(|e| store_err(e, meta))?;
     let assessment = super::security::assess(&history, country.is_some());
+    let mut events = Vec::with_capacity(2);
+    if let Some(at) = registered_at {
+        events.push(NewActivity {
+            session_id: id.clone(),
+            user_id: user.id.clone(),
+            activity_type: "register",
+            endpoint: Some(meta.path.clone()),
+            method: Some(meta.method.clone()),
+            client_ip: meta.ip.to_string(),
+            user_agent: meta.user_agent.clone(),
+            request_id: Some(meta.request_id.clone()),
+            response_status: Some(200),
+            extra_data: None,
+            now: at,
+        });
+    }
+    events.push(NewActivity {
+        session_id: id.clone(),
+        user_id: user.id.clone(),
+        activity_type: "sign_in",
+        endpoint: Some(meta.path.clone()),
+        method: Some(meta.method.clone()),
+        client_ip: meta.ip.to_string(),
+        user_agent: meta.user_agent.clone(),
+        request_id: Some(meta.request_id.clone()),
+        response_status: Some(200),
+        extra_data: Some(
+            serde_json::json!({"method": method, "remember": remember, "signals": assessment.signals, "score": assessment.score})
+                .to_string(),
+        ),
+        now,
+    });
     state
         .store
-        .create_session(
+        .create_session_with(
             NewSession {
                 id: &id,
                 user_id: &user.id,
@@ -181,6 +214,7 @@ async fn start_session(
                 now,
             },
             true,
+            events,
         )
         .await
         .map_err(|e| store_err(e, meta))?;
@@ -389,20 +423,7 @@ pub async fn register(
         .await
         .map_err(|e| store_err(e, meta))?
         .ok_or_else(|| internal("new user vanished", meta))?;
-    let (session_id, cookie, assessment) =
-        start_session(state, &user, false, "password", meta).await?;
-    let _ = state.store.set_last_login(&user.id, now).await;
-    record(state, &session_id, &user.id, "register", meta, 200, None).await;
-    record(
-        state,
-        &session_id,
-        &user.id,
-        "sign_in",
-        meta,
-        200,
-        Some(serde_json::json!({"method": "password", "signals": assessment.signals})),
-    )
-    .await;
+    let (_, cookie, _) = start_session(state, &user, false, "password", Some(now), meta).await?;
     send_verification(state, &user.id, user.username.as_str(), user.email.as_str());
     Ok(cookie)
 }
@@ -465,19 +486,8 @@ pub async fn sign_in(
     throttle::record_success(state, &login)
         .await
         .map_err(|e| store_err(e, meta))?;
-    let (session_id, cookie, assessment) =
-        start_session(state, &user, input.remember, "password", meta).await?;
-    let _ = state.store.set_last_login(&user.id, state.now()).await;
-    record(
-        state,
-        &session_id,
-        &user.id,
-        "sign_in",
-        meta,
-        200,
-        Some(serde_json::json!({"method": "password", "remember": input.remember, "signals": assessment.signals, "score": assessment.score})),
-    )
-    .await;
+    let (_, cookie, _) =
+        start_session(state, &user, input.remember, "password", None, meta).await?;
     Ok(cookie)
 }
 

@@ -73,6 +73,17 @@ impl Store {
     /// Inserts the session and its analytics row in one transaction. An
     /// `active = false` session records an attempt that never got a cookie.
     pub async fn create_session(&self, s: NewSession<'_>, active: bool) -> StoreResult<()> {
+        self.create_session_with(s, active, Vec::new()).await
+    }
+
+    /// Like [`Store::create_session`], and in the same transaction (one
+    /// durable commit per sign-in) records `last_login` and the sign-in event.
+    pub async fn create_session_with(
+        &self,
+        s: NewSession<'_>,
+        active: bool,
+        events: Vec<super::NewActivity>,
+    ) -> StoreResult<()> {
         let revoked_at = if active { None } else { Some(s.now) };
         let reason = if active { None } else { Some("failed_sign_in") };
         on_write!(self, pool => {
@@ -98,6 +109,25 @@ impl Store {
             .bind(s.country).bind(s.city).bind(s.now).bind(revoked_at).bind(if active { None } else { Some(0i32) })
             .bind(s.suspicious).bind(s.security_score).bind(if active { 0i32 } else { 1i32 })
             .execute(&mut *tx).await?;
+            if active && !events.is_empty() {
+                sqlx::query("UPDATE users SET last_login = $2 WHERE id = $1")
+                    .bind(s.user_id).bind(s.now).execute(&mut *tx).await?;
+            }
+            for a in &events {
+                sqlx::query(
+                    "INSERT INTO session_activities (id, session_id, user_id, activity_type, endpoint, method, \
+                     client_ip, user_agent, request_id, response_status, extra_data, created_at, updated_at) \
+                     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12)",
+                )
+                .bind(super::new_id()).bind(&a.session_id).bind(&a.user_id).bind(a.activity_type)
+                .bind(a.endpoint.as_deref().map(|v| super::clip(v, 255)))
+                .bind(a.method.as_deref().map(|v| super::clip(v, 10)))
+                .bind(super::clip(&a.client_ip, 45))
+                .bind(a.user_agent.as_deref().map(|v| super::clip(v, 512)))
+                .bind(a.request_id.as_deref().map(|v| super::clip(v, 100)))
+                .bind(a.response_status).bind(a.extra_data.as_deref()).bind(a.now)
+                .execute(&mut *tx).await?;
+            }
             tx.commit().await?;
             Ok(())
         })
