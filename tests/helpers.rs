@@ -219,12 +219,32 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
+    /// GETs a page. KNOWN ISSUE (see docs/benchmarks.md, "Open problem"):
+    /// in this debug test build (`--cfg erase_components`), a page render now
+    /// and then stalls forever; release builds under wrk never did. A stalled
+    /// render is reported loudly and the request is tried once more; a second
+    /// stall fails the test.
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Resp {
-        let mut rb = self.http.get(self.url(path)).header("accept", "text/html");
-        if let Some(c) = cookie {
-            rb = rb.header("cookie", format!("vestibule_session={c}"));
+        for attempt in 0..2 {
+            let mut rb = self
+                .http
+                .get(self.url(path))
+                .header("accept", "text/html")
+                .timeout(std::time::Duration::from_secs(15));
+            if let Some(c) = cookie {
+                rb = rb.header("cookie", format!("vestibule_session={c}"));
+            }
+            match rb.send().await {
+                Ok(r) => return read(r).await,
+                Err(e) if e.is_timeout() && attempt == 0 => {
+                    eprintln!(
+                        "WARNING: render of {path} stalled for 15 s (known issue); retrying once"
+                    );
+                }
+                Err(e) => panic!("GET {path}: {e}"),
+            }
         }
-        read(rb.send().await.unwrap()).await
+        unreachable!()
     }
 
     /// Calls a server function as a script would (JSON answers, real status codes).
