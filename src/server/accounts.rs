@@ -76,16 +76,17 @@ pub async fn caller_user(
 }
 
 /// Writes one event of the security timeline; a failure is logged only.
-pub async fn record(
-    state: &AppState,
+/// One timeline event of this request.
+fn event(
     session_id: &str,
     user_id: &str,
     kind: &'static str,
     meta: &RequestMeta,
     status: i32,
     extra: Option<serde_json::Value>,
-) {
-    let a = NewActivity {
+    now: chrono::DateTime<chrono::Utc>,
+) -> NewActivity {
+    NewActivity {
         session_id: session_id.to_string(),
         user_id: user_id.to_string(),
         activity_type: kind,
@@ -96,8 +97,20 @@ pub async fn record(
         request_id: Some(meta.request_id.clone()),
         response_status: Some(status),
         extra_data: extra.map(|v| v.to_string()),
-        now: state.now(),
-    };
+        now,
+    }
+}
+
+pub async fn record(
+    state: &AppState,
+    session_id: &str,
+    user_id: &str,
+    kind: &'static str,
+    meta: &RequestMeta,
+    status: i32,
+    extra: Option<serde_json::Value>,
+) {
+    let a = event(session_id, user_id, kind, meta, status, extra, state.now());
     if let Err(e) = state.store.record_activity(&a).await {
         tracing::warn!(request_id = %meta.request_id, error = %e, kind, "could not record activity");
     }
@@ -161,36 +174,18 @@ async fn start_session(
     let assessment = super::security::assess(&history, country.is_some());
     let mut events = Vec::with_capacity(2);
     if let Some(at) = registered_at {
-        events.push(NewActivity {
-            session_id: id.clone(),
-            user_id: user.id.clone(),
-            activity_type: "register",
-            endpoint: Some(meta.path.clone()),
-            method: Some(meta.method.clone()),
-            client_ip: meta.ip.to_string(),
-            user_agent: meta.user_agent.clone(),
-            request_id: Some(meta.request_id.clone()),
-            response_status: Some(200),
-            extra_data: None,
-            now: at,
-        });
+        events.push(event(&id, &user.id, "register", meta, 200, None, at));
     }
-    events.push(NewActivity {
-        session_id: id.clone(),
-        user_id: user.id.clone(),
-        activity_type: "sign_in",
-        endpoint: Some(meta.path.clone()),
-        method: Some(meta.method.clone()),
-        client_ip: meta.ip.to_string(),
-        user_agent: meta.user_agent.clone(),
-        request_id: Some(meta.request_id.clone()),
-        response_status: Some(200),
-        extra_data: Some(
-            serde_json::json!({"method": method, "remember": remember, "signals": assessment.signals, "score": assessment.score})
-                .to_string(),
-        ),
+    let signals = serde_json::json!({"method": method, "remember": remember, "signals": assessment.signals, "score": assessment.score});
+    events.push(event(
+        &id,
+        &user.id,
+        "sign_in",
+        meta,
+        200,
+        Some(signals),
         now,
-    });
+    ));
     state
         .store
         .create_session_with(
@@ -324,7 +319,8 @@ fn verification_link(state: &AppState, user_id: &str, email: &str) -> String {
     format!("{}verify-email?token={token}", base_url(state))
 }
 
-fn base_url(state: &AppState) -> String {
+/// The public URL with a trailing slash, for links in emails.
+pub(crate) fn base_url(state: &AppState) -> String {
     let mut u = state.settings.public_url().to_string();
     if !u.ends_with('/') {
         u.push('/');

@@ -247,11 +247,10 @@ pub fn end_link(state: &AppState, user_id: &str, session_id: &str) -> String {
         &(user_id, session_id),
         state.now() + chrono::Duration::days(7),
     );
-    let mut base = state.settings.public_url().to_string();
-    if !base.ends_with('/') {
-        base.push('/');
-    }
-    format!("{base}sessions/end?token={token}")
+    format!(
+        "{}sessions/end?token={token}",
+        super::accounts::base_url(state)
+    )
 }
 
 pub async fn end_by_link(
