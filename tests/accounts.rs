@@ -239,8 +239,16 @@ async fn generic_failures(engine: Engine, name: &str) {
             t.elapsed()
         }
     };
-    let known = time(good.clone()).await;
-    let unknown_t = time(unique("ghost")).await;
+    // Other tests share the two cores, so one sample is noise: interleave
+    // three of each and compare the fastest, which is the hash cost itself.
+    // Each known sample uses a fresh account so throttling stays out of it.
+    let (mut known, mut unknown_t) = (std::time::Duration::MAX, std::time::Duration::MAX);
+    for _ in 0..3 {
+        let k = unique("tim");
+        app.register(&k, &format!("{k}@example.com"), PW).await;
+        known = known.min(time(k).await);
+        unknown_t = unknown_t.min(time(unique("ghost")).await);
+    }
     let ratio = known.as_secs_f64() / unknown_t.as_secs_f64();
     assert!(
         (0.33..3.0).contains(&ratio),

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod groups;
 pub mod sessions;
 
 #[cfg(feature = "ssr")]

@@ -65,6 +65,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("You do not have permission to do that.")]
     Forbidden,
+    /// Not allowed for a reason the person can act on.
+    #[error("{0}")]
+    Refused(String),
     #[error("Not found.")]
     NotFound,
     #[error("{0}")]
@@ -86,7 +89,7 @@ impl AppError {
             AppError::Invalid(_) => 422,
             AppError::BadCredentials | AppError::Unauthenticated => 401,
             AppError::TooManyAttempts => 429,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::Refused(_) => 403,
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
             AppError::InvalidLink => 400,

@@ -940,6 +940,7 @@ pub async fn delete_account(
         .delete_user(&user.id, state.now())
         .await
         .map_err(|e| store_err(e, meta))?;
+    state.page_cache.groups_changed();
     Ok(())
 }
 

@@ -1,4 +1,5 @@
-//! The command line: `vestibule serve` (default) and `vestibule migrate`.
+//! The command line: `vestibule serve` (default), `vestibule migrate` and
+//! `vestibule seed-demo`.
 //! A bad setting ends the process with one clear line and exit code 1.
 
 use super::config::{LogFormat, ServeSettings};
@@ -32,6 +33,20 @@ enum Command {
     Serve(Box<ServeSettings>),
     /// Apply pending migrations and exit.
     Migrate,
+    /// Fill an EMPTY database with demo people, groups and memberships.
+    SeedDemo {
+        /// How many groups to create.
+        #[arg(long, default_value_t = 300)]
+        groups: usize,
+        /// The password of every demo account.
+        #[arg(
+            long,
+            env = "VESTIBULE_DEMO_PASSWORD",
+            default_value = "vestibule-demo-2026",
+            hide_env_values = true
+        )]
+        password: String,
+    },
     /// Fill a database for the sessions benchmark (never on a real database).
     #[command(hide = true)]
     BenchSeed {
@@ -224,6 +239,7 @@ pub fn main() -> ExitCode {
         "migrate",
         "hash-rate",
         "bench-seed",
+        "seed-demo",
         "help",
         "--help",
         "-h",
@@ -274,6 +290,10 @@ pub fn main() -> ExitCode {
                     .map_err(|e| e.to_string())
             }
             Some(Command::HashRate { seconds, threads }) => hash_rate(seconds, threads),
+            Some(Command::SeedDemo { groups, password }) => {
+                init_tracing(LogFormat::Pretty);
+                super::seed::seed_demo(&cli.database_url, groups, &password).await
+            }
             Some(Command::BenchSeed {
                 username,
                 password,

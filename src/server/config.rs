@@ -104,6 +104,9 @@ pub struct ServeSettings {
     /// Absolute lifetime with "Keep me signed in", days.
     #[arg(long, env = "VESTIBULE_REMEMBER_ABSOLUTE_DAYS", default_value_t = 30)]
     pub remember_absolute_days: u32,
+    /// How many groups one person may own at once.
+    #[arg(long, env = "VESTIBULE_MAX_OWNED_GROUPS", default_value_t = 10)]
+    pub max_owned_groups: u32,
     /// Largest request body accepted, bytes (S3, S33).
     #[arg(long, env = "VESTIBULE_BODY_LIMIT", default_value_t = 64 * 1024)]
     pub body_limit: usize,

@@ -1,10 +1,12 @@
 //! A short-lived cache of pages as anonymous visitors see them (`/`,
-//! `/login`, `/register`). Those pages are the same for every anonymous
-//! visitor but for the CSP nonce, so the rendered HTML is kept with the nonce
-//! swapped for a marker, and each response gets a fresh nonce in both the
-//! page and its header. Signed-in requests, query strings (which carry form
+//! `/login`, `/register`, and `/groups` with its search and filter
+//! parameters). Those pages are the same for every anonymous visitor but for
+//! the CSP nonce, so the rendered HTML is kept with the nonce swapped for a
+//! marker, and each response gets a fresh nonce in both the page and its
+//! header. Signed-in requests, other query strings (which may carry form
 //! errors), responses that set cookies and anything but a 200 are never
-//! cached. Entries live `TTL`; a restart empties the cache.
+//! cached. Entries live `TTL` (`/groups`: `GROUPS_TTL`, and only until the
+//! next change to any group); a restart empties the cache.
 
 use super::session::Authenticated;
 use super::state::AppState;
@@ -14,11 +16,17 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 const CACHEABLE: &[&str] = &["/", "/login", "/register"];
 const TTL: Duration = Duration::from_secs(60);
+/// `/groups` shows live counts: kept briefly, and dropped at once when any
+/// group or membership changes in this process (`groups_changed`).
+const GROUPS_TTL: Duration = Duration::from_secs(10);
+const GROUPS_QUERY_KEYS: &[&str] = &["q", "type", "tag", "sort", "after"];
+const MAX_ENTRIES: usize = 512;
 const MARKER: &str = "\u{0}NONCE\u{0}";
 
 #[derive(Clone)]
@@ -27,11 +35,38 @@ struct Entry {
     parts: Arc<Vec<Bytes>>,
     headers: HeaderMap,
     at: Instant,
+    ttl: Duration,
+    generation: u64,
 }
 
 #[derive(Clone, Default)]
 pub struct PageCache {
-    entries: Arc<RwLock<HashMap<&'static str, Entry>>>,
+    entries: Arc<RwLock<HashMap<String, Entry>>>,
+    generation: Arc<AtomicU64>,
+}
+
+impl PageCache {
+    /// Drops cached group listings: something they show has changed.
+    pub fn groups_changed(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// The cache key and lifetime of a request, when its page may be cached.
+fn cache_key(uri: &axum::http::Uri) -> Option<(String, Duration)> {
+    let path = uri.path();
+    match uri.query() {
+        None if CACHEABLE.contains(&path) => Some((path.to_string(), TTL)),
+        None if path == "/groups" => Some((path.to_string(), GROUPS_TTL)),
+        Some(q) if path == "/groups" && q.len() <= 512 => {
+            let known = q.split('&').all(|pair| {
+                let k = pair.split('=').next().unwrap_or("");
+                GROUPS_QUERY_KEYS.contains(&k)
+            });
+            known.then(|| (format!("{path}?{q}"), GROUPS_TTL))
+        }
+        _ => None,
+    }
 }
 
 fn fresh_nonce() -> String {
@@ -66,17 +101,20 @@ fn build(entry: &Entry) -> Response {
 }
 
 pub async fn serve(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
-    let key = CACHEABLE.iter().copied().find(|p| *p == req.uri().path());
     let anonymous = req.extensions().get::<Authenticated>().is_none()
         && !req.headers().contains_key(header::COOKIE);
-    let Some(key) =
-        key.filter(|_| anonymous && req.method() == Method::GET && req.uri().query().is_none())
+    let Some((key, ttl)) =
+        cache_key(req.uri()).filter(|_| anonymous && req.method() == Method::GET)
     else {
         return next.run(req).await;
     };
     let cache = &state.page_cache;
+    let generation = cache.generation.load(Ordering::SeqCst);
     if let Ok(map) = cache.entries.read() {
-        if let Some(e) = map.get(key).filter(|e| e.at.elapsed() < TTL) {
+        if let Some(e) = map
+            .get(&key)
+            .filter(|e| e.at.elapsed() < e.ttl && (e.ttl == TTL || e.generation == generation))
+        {
             return build(e);
         }
     }
@@ -103,12 +141,17 @@ pub async fn serve(State(state): State<AppState>, req: Request<Body>, next: Next
             let mut headers = parts.headers.clone();
             headers.remove(header::CONTENT_LENGTH);
             if let Ok(mut map) = cache.entries.write() {
+                if map.len() >= MAX_ENTRIES {
+                    map.clear();
+                }
                 map.insert(
                     key,
                     Entry {
                         parts: Arc::new(split),
                         headers,
                         at: Instant::now(),
+                        ttl,
+                        generation,
                     },
                 );
             }

@@ -309,6 +309,9 @@ pub fn kinds_of(filter: &str) -> Option<&'static [&'static str]> {
             "group_role_changed",
             "group_created",
             "group_deleted",
+            "group_updated",
+            "group_request_cancelled",
+            "group_ownership_transferred",
         ],
         _ => return None,
     })
@@ -328,6 +331,18 @@ pub fn label(kind: &str) -> String {
         "account_deleted" => "Account deleted",
         "session_revoked" => "Session ended",
         "other_sessions_revoked" => "Other sessions ended",
+        "group_created" => "Created a group",
+        "group_updated" => "Edited a group",
+        "group_deleted" => "Deleted a group",
+        "group_joined" => "Joined a group",
+        "group_left" => "Left a group",
+        "group_requested" => "Asked to join a group",
+        "group_request_cancelled" => "Withdrew a request to join",
+        "group_approved" => "Approved a request to join",
+        "group_denied" => "Denied a request to join",
+        "group_removed" => "Removed a group member",
+        "group_role_changed" => "Changed a member's role",
+        "group_ownership_transferred" => "Handed a group over",
         other => return other.replace('_', " "),
     }
     .to_string()
@@ -353,7 +368,12 @@ fn event(r: TimelineRow, now: DateTime<Utc>) -> TimelineEvent {
         .as_deref()
         .and_then(|x| serde_json::from_str::<serde_json::Value>(x).ok())
         .and_then(|v| {
-            if let Some(n) = v.get("other_sessions_ended").and_then(|n| n.as_u64()) {
+            if let Some(group) = v.get("group").and_then(|g| g.as_str()) {
+                Some(match v.get("member").and_then(|m| m.as_str()) {
+                    Some(m) => format!("Group: {group}, member: {m}"),
+                    None => format!("Group: {group}"),
+                })
+            } else if let Some(n) = v.get("other_sessions_ended").and_then(|n| n.as_u64()) {
                 Some(format!("{n} other session(s) ended"))
             } else if let Some(n) = v.get("count").and_then(|n| n.as_u64()) {
                 Some(format!("{n} session(s)"))

@@ -42,11 +42,13 @@ macro_rules! on_write {
 }
 
 mod activity;
+mod groups;
 mod sessions;
 mod throttle;
 mod users;
 
 pub use activity::*;
+pub use groups::*;
 pub use sessions::*;
 pub use throttle::*;
 pub use users::*;

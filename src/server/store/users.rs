@@ -220,10 +220,19 @@ impl Store {
                  updated_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
             )
             .bind(id).bind(now).execute(&mut *tx).await?;
+            // Memberships end (the caller has made sure no group is still
+            // owned): counts move with the rows, requests and answers go.
             sqlx::query(
-                "UPDATE user_groups SET is_active = FALSE WHERE user_id = $1 AND is_active = TRUE",
+                "UPDATE groups SET member_count = member_count - 1, updated_at = $2 WHERE id IN \
+                 (SELECT group_id FROM user_groups WHERE user_id = $1 AND is_active = TRUE)",
             )
-            .bind(id).execute(&mut *tx).await?;
+            .bind(id).bind(now).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM user_groups WHERE user_id = $1 AND role_in_group <> 'owner'")
+                .bind(id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE user_groups SET is_active = FALSE WHERE user_id = $1")
+                .bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM group_join_answers WHERE user_id = $1")
+                .bind(id).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -268,5 +277,11 @@ impl Store {
         on_read!(self, pool => Ok(sqlx::query_scalar::<_, i64>(
             "SELECT COUNT(*) FROM groups WHERE owner_id = $1 AND is_deleted = FALSE",
         ).bind(user_id).fetch_one(pool).await?))
+    }
+
+    /// How many accounts exist (deleted ones too).
+    pub async fn user_count(&self) -> StoreResult<i64> {
+        on_read!(self, pool => Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users")
+            .fetch_one(pool).await?))
     }
 }

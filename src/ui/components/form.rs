@@ -31,6 +31,10 @@ pub fn Field(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] required: bool,
     #[prop(optional)] maxlength: Option<usize>,
+    #[prop(optional, into)] placeholder: MaybeProp<String>,
+    /// Called with the text as it is typed (hydrated pages only).
+    #[prop(optional)]
+    on_input: Option<Callback<String>>,
 ) -> impl IntoView {
     let id = format!("f-{name}");
     let err_id = format!("{id}-error");
@@ -89,6 +93,12 @@ pub fn Field(
                 autocomplete=autocomplete
                 required=required
                 maxlength=maxlength
+                placeholder=move || placeholder.get()
+                on:input=move |ev| {
+                    if let Some(cb) = on_input {
+                        cb.run(event_target_value(&ev));
+                    }
+                }
                 aria-invalid=move || message().map(|_| "true")
                 aria-describedby=described
                 value=shown/>

@@ -1,0 +1,32 @@
+-- Groups (issue 5): case-insensitive unique names, browse/sort indexes, and
+-- two helper tables beside the ERD (docs/schema.md): the tags of each group,
+-- one row per tag, and the full-text index over name, description and tags.
+
+CREATE UNIQUE INDEX groups_name_lower_key ON groups (lower(name));
+CREATE INDEX groups_member_count_idx ON groups (member_count, id);
+CREATE INDEX groups_created_at_idx ON groups (created_at, id);
+CREATE INDEX groups_group_type_idx ON groups (group_type);
+
+CREATE TABLE group_tags (
+    group_id  VARCHAR     NOT NULL REFERENCES groups (id),
+    tag       VARCHAR(50) NOT NULL,
+    PRIMARY KEY (tag, group_id)
+);
+CREATE INDEX group_tags_group_id_idx ON group_tags (group_id);
+
+-- The answer a person gave to a group's join question, while the request waits.
+CREATE TABLE group_join_answers (
+    group_id  VARCHAR      NOT NULL REFERENCES groups (id),
+    user_id   VARCHAR      NOT NULL REFERENCES users (id),
+    answer    VARCHAR(500) NOT NULL,
+    PRIMARY KEY (group_id, user_id)
+);
+
+-- The body is folded (lower case, no accents) by the app, so the 'simple'
+-- configuration (no stemming, no stop words) matches what people type.
+CREATE TABLE group_search (
+    group_id  VARCHAR NOT NULL PRIMARY KEY REFERENCES groups (id),
+    body      TEXT    NOT NULL,
+    document  tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED
+);
+CREATE INDEX group_search_document_idx ON group_search USING GIN (document);

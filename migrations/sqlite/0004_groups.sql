@@ -1,0 +1,30 @@
+-- Groups (issue 5): case-insensitive unique names, browse/sort indexes, and
+-- two helper tables beside the ERD (docs/schema.md): the tags of each group,
+-- one row per tag, and the full-text index over name, description and tags.
+
+CREATE UNIQUE INDEX groups_name_lower_key ON groups (lower(name));
+CREATE INDEX groups_member_count_idx ON groups (member_count, id);
+CREATE INDEX groups_created_at_idx ON groups (created_at, id);
+CREATE INDEX groups_group_type_idx ON groups (group_type);
+
+CREATE TABLE group_tags (
+    group_id  TEXT NOT NULL REFERENCES groups (id),
+    tag       TEXT NOT NULL,
+    PRIMARY KEY (tag, group_id)
+);
+CREATE INDEX group_tags_group_id_idx ON group_tags (group_id);
+
+-- The answer a person gave to a group's join question, while the request waits.
+CREATE TABLE group_join_answers (
+    group_id  TEXT NOT NULL REFERENCES groups (id),
+    user_id   TEXT NOT NULL REFERENCES users (id),
+    answer    TEXT NOT NULL,
+    PRIMARY KEY (group_id, user_id)
+);
+
+-- rowid = groups.rowid. The body is folded (lower case, no accents) by the
+-- app; unicode61 with remove_diacritics folds again for safety.
+CREATE VIRTUAL TABLE group_search USING fts5(
+    body,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
