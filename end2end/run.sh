@@ -21,7 +21,7 @@ done
 curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null || { echo "server did not start:"; cat "$WORK/server.log"; exit 1; }
 cd end2end
 status=0
-BASE_URL="http://127.0.0.1:$PORT" OUTBOX_DIR="$WORK/outbox" npx playwright test || status=$?
+BASE_URL="http://127.0.0.1:$PORT" OUTBOX_DIR="$WORK/outbox" npx playwright test ${E2E_ARGS:-} || status=$?
 if [ "$status" -ne 0 ]; then echo "--- server log (tail) ---"; tail -n 60 "$WORK/server.log"; fi
 # Secrets must never reach the log (S35): the suite's passwords all start with this prefix.
 if grep -q "correct-horse-" "$WORK/server.log"; then echo "a password reached the server log"; status=1; fi

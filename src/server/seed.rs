@@ -318,6 +318,7 @@ pub async fn seed_demo(url: &str, groups: usize, password: &str) -> Result<(), S
         .seed_members(&everyone, now)
         .await
         .map_err(|e| e.to_string())?;
+    store.analyze().await.map_err(|e| e.to_string())?;
     store.close().await;
     println!(
         "seeded {} people and {} groups; sign in as alice, bob, carol, … with the demo password",

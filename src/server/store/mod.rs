@@ -210,6 +210,14 @@ impl Store {
             .unwrap_or(false)
     }
 
+    /// Refreshes the planner's statistics (after bulk loads such as seeding).
+    pub async fn analyze(&self) -> StoreResult<()> {
+        on_write!(self, pool => {
+            sqlx::query("ANALYZE").execute(pool).await?;
+            Ok(())
+        })
+    }
+
     pub async fn close(&self) {
         match &self.db {
             Db::Sqlite { read, write } => {

@@ -53,9 +53,10 @@ fn type_label(t: &str) -> &'static str {
 }
 
 fn members_text(count: i32, max: Option<i32>) -> String {
-    match max {
-        Some(m) => format!("{count} / {m} members"),
-        None => format!("{count} members"),
+    match (max, count) {
+        (Some(m), _) => format!("{count} / {m} members"),
+        (None, 1) => "1 member".to_string(),
+        (None, _) => format!("{count} members"),
     }
 }
 
@@ -401,14 +402,13 @@ fn ActionButton(
         })),
         GroupAction::None(why) => {
             let sign_in = why.starts_with("Sign in");
-            EitherOf3::C(view! {
-                <p class="notice">
-                    {if sign_in {
-                        Either::Left(view! { <SignInPrompt/> })
-                    } else {
-                        Either::Right(why)
-                    }}
-                </p>
+            let next = format!("/login?next=/groups/{slug}");
+            EitherOf3::C(if sign_in {
+                Either::Left(view! {
+                    <p class="notice">"Please " <a href=next>"sign in"</a> " to join this group."</p>
+                })
+            } else {
+                Either::Right(view! { <p class="notice">{why}</p> })
             })
         }
     }
