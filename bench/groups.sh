@@ -11,14 +11,14 @@ cd "$(dirname "$0")/.."
 BIN="${CARGO_TARGET_DIR:-target}/release/vestibule"
 PORT="${BENCH_PORT:-3922}"
 DURATION="${BENCH_DURATION:-10}"
-GROUPS="${BENCH_GROUPS:-100000}"
+NGROUPS="${BENCH_GROUPS:-100000}"
 WORK="$(mktemp -d)"
 PID=""
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 export DATABASE_URL="${BENCH_DATABASE_URL:-sqlite://$WORK/bench.db}"
 start=$(date +%s)
-"$BIN" seed-demo --groups "$GROUPS" >/dev/null 2>&1
-echo "== ${DATABASE_URL%%:*}: seeded $GROUPS groups in $(( $(date +%s) - start )) s"
+"$BIN" seed-demo --groups "$NGROUPS" >/dev/null 2>&1
+echo "== ${DATABASE_URL%%:*}: seeded $NGROUPS groups in $(( $(date +%s) - start )) s"
 VESTIBULE_ADDR=127.0.0.1:$PORT VESTIBULE_DATA_DIR=$WORK VESTIBULE_THROTTLE=off RUST_LOG=warn \
   "$BIN" serve >"$WORK/server.log" 2>&1 &
 PID=$!
@@ -37,6 +37,7 @@ URL="http://127.0.0.1:$PORT"
 report "/healthz (32 conn)" -c32 "$URL/healthz"
 report "/groups visitor, cached (32 conn)" -c32 "$URL/groups"
 report "/groups visitor, uncached (32)" -c32 -H "Cookie: bench=1" "$URL/groups"
+report "search API (1 conn)" -c1 -t1 -s bench/search.lua "$URL"
 report "search API (4 conn)" -c4 -s bench/search.lua "$URL"
 report "search API (32 conn)" -c32 -s bench/search.lua "$URL"
 kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""

@@ -813,6 +813,17 @@ async fn search(engine: Engine, name: &str) {
     // The owner's own private group shows in their list, not a visitor's.
     assert!(slugs(&list(&app, Some(&owner), &[("q", "secret")]).await)
         .contains(&"secret-society".to_string()));
+    // Made public, it is found by everyone (the search index follows edits).
+    let mut public = group_form("Secret Society", "secret-society", false);
+    public.push(("settings", "{}"));
+    assert_eq!(
+        app.call("update_group", &public, Some(&owner)).await.status,
+        200
+    );
+    assert_eq!(
+        slugs(&list(&app, None, &[("q", "secret")]).await),
+        ["secret-society"]
+    );
     // Bad input is a clear 4xx.
     for bad in [
         ("sort", "sideways"),

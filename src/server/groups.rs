@@ -264,7 +264,7 @@ fn parse_cursor(sort: GroupSort, raw: &str) -> Result<Option<GroupCursor>, AppEr
 
 fn cursor_of(sort: GroupSort, r: &GroupListRow) -> String {
     match sort {
-        GroupSort::Name => format!("n|{}", r.name.to_lowercase()),
+        GroupSort::Name => format!("n|{}", r.name_key),
         GroupSort::Members => format!("m|{}|{}", r.member_count, r.id),
         GroupSort::Newest => format!(
             "t|{}|{}",

@@ -50,6 +50,8 @@ pub struct GroupListRow {
     pub created_at: Option<DateTime<Utc>>,
     pub role_in_group: Option<String>,
     pub member_active: Option<bool>,
+    /// `lower(name)` as this database computes it: the keyset cursor of the name order.
+    pub name_key: String,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -317,6 +319,13 @@ impl Store {
                         "g.rowid IN (SELECT rowid FROM group_search WHERE group_search MATCH {p})"
                     ));
                 }
+                Db::Postgres(pg)
+                    if q.sort == GroupSort::Name && q.group_type.is_none() && q.tag.is_none() =>
+                {
+                    let ids = self.pg_name_search(pg, q).await?;
+                    let p = arg(Bind::Text(ids.join(",")), &mut binds);
+                    filters.push(format!("g.id = ANY(string_to_array({p}, ','))"));
+                }
                 Db::Postgres(_) => {
                     let p = arg(Bind::Text(fts_query_pg(&q.words)), &mut binds);
                     filters.push(format!(
@@ -350,23 +359,36 @@ impl Store {
             Some(GroupCursor::Members(c, id)) => {
                 let pc = arg(Bind::Int(*c as i64), &mut binds);
                 let pi = arg(Bind::Text(id.clone()), &mut binds);
-                filters.push(format!(
-                    "(g.member_count < {pc} OR (g.member_count = {pc} AND g.id < {pi}))"
-                ));
+                filters.push(format!("(g.member_count, g.id) < ({pc}, {pi})"));
             }
             Some(GroupCursor::Newest(t, id)) => {
                 let pt = arg(Bind::Time(*t), &mut binds);
                 let pi = arg(Bind::Text(id.clone()), &mut binds);
-                filters.push(format!(
-                    "(g.created_at < {pt} OR (g.created_at = {pt} AND g.id < {pi}))"
-                ));
+                filters.push(format!("(g.created_at, g.id) < ({pt}, {pi})"));
             }
         }
         let limit = arg(Bind::Int(q.limit), &mut binds);
+        // SQLite's planner, given a filter that most groups pass (or none),
+        // may fetch every candidate and sort it (tens of ms at 100,000
+        // groups). Unless a search or tag filter is selective (fewer than
+        // SELECTIVE matches, counted with a cap), walk the index of the sort
+        // order instead and stop at the page size.
+        let from = match &self.db {
+            Db::Sqlite { .. } if !self.sqlite_selective(q).await? => {
+                let index = match q.sort {
+                    GroupSort::Name => "groups_name_lower_key",
+                    GroupSort::Members => "groups_member_count_idx",
+                    GroupSort::Newest => "groups_created_at_idx",
+                };
+                format!("groups g INDEXED BY {index}")
+            }
+            _ => "groups g".to_string(),
+        };
         let sql = format!(
             "SELECT g.id, g.name, g.slug, g.description, g.is_public, g.is_open, g.member_count, \
-             g.max_members, g.group_type, g.tags, g.created_at, ug.role_in_group, ug.is_active AS member_active \
-             FROM groups g LEFT JOIN user_groups ug ON ug.group_id = g.id AND ug.user_id = {viewer} \
+             g.max_members, g.group_type, g.tags, g.created_at, ug.role_in_group, ug.is_active AS member_active, \
+             lower(g.name) AS name_key \
+             FROM {from} LEFT JOIN user_groups ug ON ug.group_id = g.id AND ug.user_id = {viewer} \
              WHERE {} ORDER BY {order} LIMIT {limit}",
             filters.join(" AND ")
         );
@@ -381,6 +403,95 @@ impl Store {
             }
             Ok(query.fetch_all(pool).await?)
         })
+    }
+
+    /// The ids of one page of a search sorted by name, on PostgreSQL, read
+    /// from `group_search` alone (it carries the sort key and visibility).
+    /// Up to `DENSE` matches (by the planner's estimate) are fetched through
+    /// the GIN index and sorted; when there are more, walking the name index
+    /// and testing each row reaches a page sooner.
+    async fn pg_name_search(
+        &self,
+        pool: &sqlx::PgPool,
+        q: &GroupQuery,
+    ) -> StoreResult<Vec<String>> {
+        const DENSE: i64 = 8000;
+        // Above this many matches, walking the name index finds a page sooner.
+        let fts = fts_query_pg(&q.words);
+        let viewer = q.viewer.clone().unwrap_or_default();
+        let after = match &q.after {
+            Some(GroupCursor::Name(n)) => Some(n.clone()),
+            _ => None,
+        };
+        let filter = "s.document @@ to_tsquery('simple', $1) \
+             AND (s.listed OR s.group_id IN (SELECT group_id FROM user_groups WHERE user_id = $2)) \
+             AND ($3::text IS NULL OR s.name_key > $3)";
+        // The planner's estimate of the matches is close and costs a fraction
+        // of a millisecond; counting them would cost as much as the search.
+        let plan: serde_json::Value = sqlx::query_scalar(
+            "EXPLAIN (FORMAT JSON) SELECT 1 FROM group_search WHERE document @@ to_tsquery('simple', $1)",
+        )
+        .bind(&fts)
+        .fetch_one(pool)
+        .await?;
+        let estimate = plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0);
+        let mut tx = pool.begin().await?;
+        let plan_choice: &[&str] = if estimate < DENSE as f64 {
+            &[
+                "SET LOCAL enable_seqscan = off",
+                "SET LOCAL enable_indexscan = off",
+            ]
+        } else {
+            &["SET LOCAL enable_bitmapscan = off"]
+        };
+        for setting in plan_choice {
+            sqlx::query(setting).execute(&mut *tx).await?;
+        }
+        let sql = format!(
+            "SELECT s.group_id FROM group_search s WHERE {filter} ORDER BY s.name_key LIMIT $4"
+        );
+        let ids: Vec<String> = sqlx::query_scalar(&sql)
+            .bind(&fts)
+            .bind(&viewer)
+            .bind(&after)
+            .bind(q.limit)
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Does a search or tag filter leave few enough groups to fetch and sort?
+    async fn sqlite_selective(&self, q: &GroupQuery) -> StoreResult<bool> {
+        const SELECTIVE: i64 = 2000;
+        let Db::Sqlite { read, .. } = &self.db else {
+            return Ok(true);
+        };
+        if !q.words.is_empty() {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM (SELECT rowid FROM group_search WHERE group_search MATCH $1 LIMIT $2)",
+            )
+            .bind(fts_query_sqlite(&q.words))
+            .bind(SELECTIVE)
+            .fetch_one(read)
+            .await?;
+            if n < SELECTIVE {
+                return Ok(true);
+            }
+        }
+        if let Some(tag) = &q.tag {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM (SELECT group_id FROM group_tags WHERE tag = $1 LIMIT $2)",
+            )
+            .bind(tag)
+            .bind(SELECTIVE)
+            .fetch_one(read)
+            .await?;
+            if n < SELECTIVE {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Joins an open group at once, if it has room.
@@ -746,8 +857,10 @@ impl IndexGroup<sqlx::Transaction<'_, sqlx::Postgres>> for Store {
         body: &str,
     ) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO group_search (group_id, body) VALUES ($1, $2) \
-             ON CONFLICT (group_id) DO UPDATE SET body = excluded.body",
+            "INSERT INTO group_search (group_id, body, name_key, listed) \
+             SELECT id, $2, lower(name), is_public AND is_active AND NOT is_deleted FROM groups WHERE id = $1 \
+             ON CONFLICT (group_id) DO UPDATE SET body = excluded.body, name_key = excluded.name_key, \
+             listed = excluded.listed",
         )
         .bind(group_id)
         .bind(body)
