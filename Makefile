@@ -19,10 +19,11 @@ export LEPTOS_SITE_ROOT := target/site
 TEST_RUSTFLAGS := --cfg erase_components
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help tools run build test test-rust test-e2e lint bench clean-data
+.PHONY: help tools run demo build test test-rust test-e2e lint bench clean-data
 
 help:
 	@echo "make run    build (release) and serve at http://127.0.0.1:3000 on SQLite"
+	@echo "make demo   like make run, after filling an empty database with demo people and groups"
 	@echo "make test   every test: unit, integration (SQLite + PostgreSQL), Playwright"
 	@echo "make lint   cargo fmt --check and clippy -D warnings"
 	@echo "make bench  release server + wrk load numbers (see bench/run.sh)"
@@ -63,6 +64,13 @@ build: tools
 
 run: build
 	@mkdir -p data
+	$(CARGO_TARGET_DIR)/release/vestibule serve
+
+# `make run` with demo people and groups: seeds data/vestibule.db only when it
+# has no accounts yet (seed-demo refuses a database that has some).
+demo: build
+	@mkdir -p data
+	@$(CARGO_TARGET_DIR)/release/vestibule seed-demo || echo "(not seeded: the database already has accounts)"
 	$(CARGO_TARGET_DIR)/release/vestibule serve
 
 ## Tests ---------------------------------------------------------------------

@@ -102,6 +102,26 @@ fn migrate_twice_then_serve_and_stop_on_sigterm() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    // Ready means answering HTTP, not only accepting connections: the signal
+    // handler is in place once the server task runs.
+    let ready = |port: u16| -> bool {
+        use std::io::{Read, Write};
+        let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+            return false;
+        };
+        let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+        let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let mut buf = String::new();
+        let _ = s.read_to_string(&mut buf);
+        buf.starts_with("HTTP/1.1 200")
+    };
+    while !ready(port) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "server did not answer /healthz"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -113,7 +133,34 @@ fn migrate_twice_then_serve_and_stop_on_sigterm() {
             assert!(s.success(), "exit code 0 after SIGTERM, got {s}");
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(15), "did not stop");
+        assert!(start.elapsed() < Duration::from_secs(30), "did not stop");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+#[test]
+fn seed_demo_fills_an_empty_database_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/demo.db", dir.path().display());
+    let out = bin()
+        .args(["seed-demo", "--groups", "40", "--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("41 groups"), "{said}");
+    assert!(
+        !said.contains("vestibule-demo-2026"),
+        "the password is not printed"
+    );
+    // A second run refuses: the database has accounts now.
+    let out = bin()
+        .args(["seed-demo", "--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(one_line_error(&out).contains("already has accounts"));
 }

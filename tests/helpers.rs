@@ -134,6 +134,8 @@ pub struct TestApp {
     pub db: TestDb,
     pub outbox: std::path::PathBuf,
     pub http: reqwest::Client,
+    /// Stalled renders retried by `get` (each one reached the server too).
+    pub retries: std::sync::atomic::AtomicU32,
     _data: tempfile::TempDir,
 }
 
@@ -181,6 +183,7 @@ pub async fn spawn_app(engine: Engine, test: &str, env: &[(&str, &str)]) -> Opti
         db,
         outbox,
         http,
+        retries: Default::default(),
         _data: data,
     })
 }
@@ -240,6 +243,8 @@ impl TestApp {
                     eprintln!(
                         "WARNING: render of {path} stalled for 15 s (known issue); retrying once"
                     );
+                    self.retries
+                        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 }
                 Err(e) => panic!("GET {path}: {e}"),
             }
