@@ -39,3 +39,17 @@ CREATE TABLE group_search (
 );
 CREATE INDEX group_search_document_idx ON group_search USING GIN (document);
 CREATE INDEX group_search_name_key_idx ON group_search (name_key);
+
+-- One row per (word, group): a search for one word reads its rows already in
+-- name order from this index (an index range plus a small sort), instead of
+-- visiting every matching group_search row. Words are the folded words of
+-- group_search.body; "C" collation makes a prefix a plain index range.
+CREATE TABLE group_words (
+    word      VARCHAR(50) COLLATE "C" NOT NULL,
+    name_key  VARCHAR(100) NOT NULL,
+    group_id  VARCHAR      NOT NULL REFERENCES groups (id),
+    listed    BOOLEAN      NOT NULL,
+    -- `listed` rides along so the search is an index-only scan.
+    PRIMARY KEY (word, name_key, group_id) INCLUDE (listed)
+);
+CREATE INDEX group_words_group_id_idx ON group_words (group_id);

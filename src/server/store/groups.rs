@@ -167,6 +167,19 @@ fn fts_query_sqlite(words: &[String]) -> String {
         .join(" ")
 }
 
+/// The smallest text above every text that starts with `prefix` (code point
+/// order, as the "C" collation of `group_words.word` compares UTF-8).
+fn prefix_end(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        if let Some(next) = (last as u32 + 1..=0x10FFFF).find_map(char::from_u32) {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
 fn fts_query_pg(words: &[String]) -> String {
     words
         .iter()
@@ -435,6 +448,27 @@ impl Store {
         .fetch_one(pool)
         .await?;
         let estimate = plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0);
+        if q.words.len() == 1 && q.words[0].chars().count() <= 50 && estimate < DENSE as f64 {
+            // One word: its postings, already ordered by name in the index.
+            let word = &q.words[0];
+            let Some(next) = prefix_end(word) else {
+                return Ok(Vec::new());
+            };
+            let ids: Vec<String> = sqlx::query_scalar(
+                "SELECT group_id FROM (SELECT DISTINCT w.name_key, w.group_id FROM group_words w \
+                 WHERE w.word >= $1 AND w.word < $5 \
+                 AND (w.listed OR w.group_id IN (SELECT group_id FROM user_groups WHERE user_id = $2)) \
+                 AND ($3::text IS NULL OR w.name_key > $3)) d ORDER BY name_key LIMIT $4",
+            )
+            .bind(word)
+            .bind(&viewer)
+            .bind(&after)
+            .bind(q.limit)
+            .bind(&next)
+            .fetch_all(pool)
+            .await?;
+            return Ok(ids);
+        }
         let mut tx = pool.begin().await?;
         let plan_choice: &[&str] = if estimate < DENSE as f64 {
             &[
@@ -793,6 +827,8 @@ impl Store {
                         .bind(group_id).execute(&mut *tx).await?;
                 }
                 Db::Postgres(_) => {
+                    sqlx::query("DELETE FROM group_words WHERE group_id = $1")
+                        .bind(group_id).execute(&mut *tx).await?;
                     sqlx::query("DELETE FROM group_search WHERE group_id = $1")
                         .bind(group_id).execute(&mut *tx).await?;
                 }
@@ -866,6 +902,33 @@ impl IndexGroup<sqlx::Transaction<'_, sqlx::Postgres>> for Store {
         .bind(body)
         .execute(&mut **tx)
         .await?;
+        sqlx::query("DELETE FROM group_words WHERE group_id = $1")
+            .bind(group_id)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO group_words (word, name_key, group_id, listed) \
+             SELECT DISTINCT w, s.name_key, s.group_id, s.listed \
+             FROM group_search s, unnest(string_to_array(s.body, ' ')) AS w \
+             WHERE s.group_id = $1 AND w <> '' AND char_length(w) <= 50",
+        )
+        .bind(group_id)
+        .execute(&mut **tx)
+        .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_end;
+
+    #[test]
+    fn prefix_end_bounds_every_word_with_the_prefix() {
+        assert_eq!(prefix_end("green").as_deref(), Some("greeo"));
+        assert_eq!(prefix_end("caf").as_deref(), Some("cag"));
+        let end = prefix_end("zü").unwrap();
+        assert!("züri".as_bytes() < end.as_bytes() && "zü" < end.as_str());
+        assert_eq!(prefix_end(""), None);
     }
 }

@@ -213,12 +213,19 @@ impl Store {
             .unwrap_or(false)
     }
 
-    /// Refreshes the planner's statistics (after bulk loads such as seeding).
+    /// Refreshes the planner's statistics after a bulk load such as seeding;
+    /// on PostgreSQL also marks the new pages all-visible (VACUUM), which
+    /// index-only scans of `group_words` rely on.
     pub async fn analyze(&self) -> StoreResult<()> {
-        on_write!(self, pool => {
-            sqlx::query("ANALYZE").execute(pool).await?;
-            Ok(())
-        })
+        match &self.db {
+            Db::Sqlite { write, .. } => {
+                sqlx::query("ANALYZE").execute(write).await?;
+            }
+            Db::Postgres(pg) => {
+                sqlx::query("VACUUM ANALYZE").execute(pg).await?;
+            }
+        }
+        Ok(())
     }
 
     pub async fn close(&self) {
