@@ -31,3 +31,16 @@ CREATE VIRTUAL TABLE group_search USING fts5(
     body,
     tokenize = 'unicode61 remove_diacritics 2'
 );
+
+-- One row per (word, group): a search for one word reads its rows already in
+-- name order from the primary key (a range plus a small sort). Words are the
+-- folded words of the group's search text; BINARY collation makes a prefix a
+-- plain key range. WITHOUT ROWID: the key holds every column.
+CREATE TABLE group_words (
+    word      TEXT    NOT NULL,
+    name_key  TEXT    NOT NULL,
+    group_id  TEXT    NOT NULL REFERENCES groups (id),
+    listed    BOOLEAN NOT NULL,
+    PRIMARY KEY (word, name_key, group_id)
+) WITHOUT ROWID;
+CREATE INDEX group_words_group_id_idx ON group_words (group_id);

@@ -324,14 +324,23 @@ impl Store {
         } else {
             filters.push("g.is_public = TRUE AND g.is_active = TRUE".into());
         }
+        let mut by_postings = false;
         if !q.words.is_empty() {
             match &self.db {
-                Db::Sqlite { .. } => {
-                    let p = arg(Bind::Text(fts_query_sqlite(&q.words)), &mut binds);
-                    filters.push(format!(
-                        "g.rowid IN (SELECT rowid FROM group_search WHERE group_search MATCH {p})"
-                    ));
-                }
+                Db::Sqlite { read, .. } => match self.sqlite_word_search(read, q).await? {
+                    Some(ids) => {
+                        let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+                        let p = arg(Bind::Text(json), &mut binds);
+                        filters.push(format!("g.id IN (SELECT value FROM json_each({p}))"));
+                        by_postings = true;
+                    }
+                    None => {
+                        let p = arg(Bind::Text(fts_query_sqlite(&q.words)), &mut binds);
+                        filters.push(format!(
+                            "g.rowid IN (SELECT rowid FROM group_search WHERE group_search MATCH {p})"
+                        ));
+                    }
+                },
                 Db::Postgres(pg)
                     if q.sort == GroupSort::Name && q.group_type.is_none() && q.tag.is_none() =>
                 {
@@ -387,7 +396,7 @@ impl Store {
         // SELECTIVE matches, counted with a cap), walk the index of the sort
         // order instead and stop at the page size.
         let from = match &self.db {
-            Db::Sqlite { .. } if !self.sqlite_selective(q).await? => {
+            Db::Sqlite { .. } if !by_postings && !self.sqlite_selective(q).await? => {
                 let index = match q.sort {
                     GroupSort::Name => "groups_name_lower_key",
                     GroupSort::Members => "groups_member_count_idx",
@@ -493,6 +502,60 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(ids)
+    }
+
+    /// One page of a one-word search sorted by name on SQLite, from the
+    /// word's rows in `group_words`; `None` when the search is not one word
+    /// sorted by name, or when the word has so many rows that walking the
+    /// name index finds a page sooner.
+    async fn sqlite_word_search(
+        &self,
+        read: &sqlx::SqlitePool,
+        q: &GroupQuery,
+    ) -> StoreResult<Option<Vec<String>>> {
+        const DENSE: i64 = 8000;
+        let [word] = q.words.as_slice() else {
+            return Ok(None);
+        };
+        if q.sort != GroupSort::Name
+            || q.group_type.is_some()
+            || q.tag.is_some()
+            || word.chars().count() > 50
+        {
+            return Ok(None);
+        }
+        let Some(next) = prefix_end(word) else {
+            return Ok(None);
+        };
+        let rows: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM group_words WHERE word >= $1 AND word < $2 LIMIT $3)",
+        )
+        .bind(word)
+        .bind(&next)
+        .bind(DENSE)
+        .fetch_one(read)
+        .await?;
+        if rows >= DENSE {
+            return Ok(None);
+        }
+        let after = match &q.after {
+            Some(GroupCursor::Name(n)) => Some(n.clone()),
+            _ => None,
+        };
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT group_id FROM (SELECT DISTINCT w.name_key, w.group_id FROM group_words w \
+             WHERE w.word >= $1 AND w.word < $5 \
+             AND (w.listed OR w.group_id IN (SELECT group_id FROM user_groups WHERE user_id = $2)) \
+             AND ($3 IS NULL OR w.name_key > $3)) ORDER BY name_key LIMIT $4",
+        )
+        .bind(word)
+        .bind(q.viewer.clone().unwrap_or_default())
+        .bind(&after)
+        .bind(q.limit)
+        .bind(&next)
+        .fetch_all(read)
+        .await?;
+        Ok(Some(ids))
     }
 
     /// Does a search or tag filter leave few enough groups to fetch and sort?
@@ -823,6 +886,8 @@ impl Store {
                 .bind(group_id).execute(&mut *tx).await?;
             match &self.db {
                 Db::Sqlite { .. } => {
+                    sqlx::query("DELETE FROM group_words WHERE group_id = $1")
+                        .bind(group_id).execute(&mut *tx).await?;
                     sqlx::query("DELETE FROM group_search WHERE rowid = (SELECT rowid FROM groups WHERE id = $1)")
                         .bind(group_id).execute(&mut *tx).await?;
                 }
@@ -881,6 +946,21 @@ impl IndexGroup<sqlx::Transaction<'_, sqlx::Sqlite>> for Store {
             .bind(body)
             .execute(&mut **tx)
             .await?;
+        sqlx::query("DELETE FROM group_words WHERE group_id = $1")
+            .bind(group_id)
+            .execute(&mut **tx)
+            .await?;
+        let words: Vec<&str> = body.split(' ').filter(|w| !w.is_empty()).collect();
+        let words = serde_json::to_string(&words).unwrap_or_else(|_| "[]".into());
+        sqlx::query(
+            "INSERT INTO group_words (word, name_key, group_id, listed) \
+             SELECT DISTINCT j.value, lower(g.name), g.id, g.is_public AND g.is_active AND NOT g.is_deleted \
+             FROM groups g, json_each($2) j WHERE g.id = $1 AND length(j.value) <= 50",
+        )
+        .bind(group_id)
+        .bind(words)
+        .execute(&mut **tx)
+        .await?;
         Ok(())
     }
 }
