@@ -655,6 +655,15 @@ async fn event(
     .await;
 }
 
+/// A store change that found nothing to change is a conflict with this message.
+fn conflict_unless(done: bool, message: &str) -> Result<(), AppError> {
+    if done {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(message.to_string()))
+    }
+}
+
 fn refuse_system(access: &GroupAccess) -> Result<(), AppError> {
     if access.group.is_system {
         Err(AppError::Refused(
@@ -764,11 +773,7 @@ pub async fn cancel(
         .drop_request(&access.group.id, &v.user.id)
         .await
         .map_err(|e| store_err(e, meta))?;
-    if !done {
-        return Err(AppError::Conflict(
-            "You have no waiting request here.".into(),
-        ));
-    }
+    conflict_unless(done, "You have no waiting request here.")?;
     event(state, v, &access, "group_request_cancelled", None, meta).await;
     Ok(())
 }
@@ -796,11 +801,7 @@ pub async fn leave(
         )
         .await
         .map_err(|e| store_err(e, meta))?;
-    if !done {
-        return Err(AppError::Conflict(
-            "You are not a member of this group.".into(),
-        ));
-    }
+    conflict_unless(done, "You are not a member of this group.")?;
     state.page_cache.groups_changed();
     event(state, v, &access, "group_left", None, meta).await;
     Ok(())
@@ -903,11 +904,7 @@ pub async fn remove(
         .end_membership(&access.group.id, &u.id, roles, state.now())
         .await
         .map_err(|e| store_err(e, meta))?;
-    if !done {
-        return Err(AppError::Conflict(
-            "That person is not a member you can remove.".into(),
-        ));
-    }
+    conflict_unless(done, "That person is not a member you can remove.")?;
     state.page_cache.groups_changed();
     event(state, v, access, "group_removed", Some(&u.username), meta).await;
     Ok(())
@@ -935,11 +932,7 @@ pub async fn change_role(
         .set_member_role(&access.group.id, &v.user.id, &u.id, role, state.now())
         .await
         .map_err(|e| store_err(e, meta))?;
-    if !done {
-        return Err(AppError::Conflict(
-            "That role could not be changed: the person is not a member, or you no longer own the group.".into(),
-        ));
-    }
+    conflict_unless(done, "That role could not be changed: the person is not a member, or you no longer own the group.")?;
     event(
         state,
         v,
@@ -967,11 +960,7 @@ pub async fn transfer(
         .transfer_group(&access.group.id, &v.user.id, &u.id, state.now())
         .await
         .map_err(|e| store_err(e, meta))?;
-    if !done {
-        return Err(AppError::Conflict(
-            "Ownership could not be handed over: the person must be a member, and you must still own the group.".into(),
-        ));
-    }
+    conflict_unless(done, "Ownership could not be handed over: the person must be a member, and you must still own the group.")?;
     state.page_cache.groups_changed();
     event(
         state,

@@ -153,6 +153,17 @@ pub enum MembershipOutcome {
     NotFound,
 }
 
+/// What the one-word search on SQLite found.
+#[derive(Debug, PartialEq)]
+enum WordSearch {
+    /// The ids of the page, in name order.
+    Page(Vec<String>),
+    /// So many matches that walking the name index finds a page sooner.
+    Dense,
+    /// Not a one-word search sorted by name without other filters.
+    NotOneWord,
+}
+
 enum Bind {
     Text(String),
     Int(i64),
@@ -230,11 +241,7 @@ impl Store {
                  VALUES ($1, $2, $3, $1, 'owner', TRUE)",
             )
             .bind(g.owner_id).bind(g.id).bind(g.now).execute(&mut *tx).await?;
-            for tag in g.tags.iter() {
-                sqlx::query("INSERT INTO group_tags (group_id, tag) VALUES ($1, $2)")
-                    .bind(g.id).bind(tag).execute(&mut *tx).await?;
-            }
-            self.index_group(&mut tx, g.id, g.search_body).await?;
+            self.index_group(&mut tx, g.id, g.search_body, g.tags).await?;
             }
             tx.commit().await?;
             Ok(())
@@ -325,16 +332,18 @@ impl Store {
             filters.push("g.is_public = TRUE AND g.is_active = TRUE".into());
         }
         let mut by_postings = false;
+        let mut known_dense = false;
         if !q.words.is_empty() {
             match &self.db {
                 Db::Sqlite { read, .. } => match self.sqlite_word_search(read, q).await? {
-                    Some(ids) => {
+                    WordSearch::Page(ids) => {
                         let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
                         let p = arg(Bind::Text(json), &mut binds);
                         filters.push(format!("g.id IN (SELECT value FROM json_each({p}))"));
                         by_postings = true;
                     }
-                    None => {
+                    found => {
+                        known_dense = found == WordSearch::Dense;
                         let p = arg(Bind::Text(fts_query_sqlite(&q.words)), &mut binds);
                         filters.push(format!(
                             "g.rowid IN (SELECT rowid FROM group_search WHERE group_search MATCH {p})"
@@ -396,7 +405,9 @@ impl Store {
         // SELECTIVE matches, counted with a cap), walk the index of the sort
         // order instead and stop at the page size.
         let from = match &self.db {
-            Db::Sqlite { .. } if !by_postings && !self.sqlite_selective(q).await? => {
+            Db::Sqlite { .. }
+                if !by_postings && (known_dense || !self.sqlite_selective(q).await?) =>
+            {
                 let index = match q.sort {
                     GroupSort::Name => "groups_name_lower_key",
                     GroupSort::Members => "groups_member_count_idx",
@@ -505,27 +516,26 @@ impl Store {
     }
 
     /// One page of a one-word search sorted by name on SQLite, from the
-    /// word's rows in `group_words`; `None` when the search is not one word
-    /// sorted by name, or when the word has so many rows that walking the
-    /// name index finds a page sooner.
+    /// word's rows in `group_words`; `Dense` when the word has so many rows
+    /// that walking the name index finds a page sooner.
     async fn sqlite_word_search(
         &self,
         read: &sqlx::SqlitePool,
         q: &GroupQuery,
-    ) -> StoreResult<Option<Vec<String>>> {
+    ) -> StoreResult<WordSearch> {
         const DENSE: i64 = 8000;
         let [word] = q.words.as_slice() else {
-            return Ok(None);
+            return Ok(WordSearch::NotOneWord);
         };
         if q.sort != GroupSort::Name
             || q.group_type.is_some()
             || q.tag.is_some()
             || word.chars().count() > 50
         {
-            return Ok(None);
+            return Ok(WordSearch::NotOneWord);
         }
         let Some(next) = prefix_end(word) else {
-            return Ok(None);
+            return Ok(WordSearch::NotOneWord);
         };
         let rows: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM (SELECT 1 FROM group_words WHERE word >= $1 AND word < $2 LIMIT $3)",
@@ -536,7 +546,7 @@ impl Store {
         .fetch_one(read)
         .await?;
         if rows >= DENSE {
-            return Ok(None);
+            return Ok(WordSearch::Dense);
         }
         let after = match &q.after {
             Some(GroupCursor::Name(n)) => Some(n.clone()),
@@ -555,7 +565,7 @@ impl Store {
         .bind(&next)
         .fetch_all(read)
         .await?;
-        Ok(Some(ids))
+        Ok(WordSearch::Page(ids))
     }
 
     /// Does a search or tag filter leave few enough groups to fetch and sort?
@@ -848,13 +858,7 @@ impl Store {
                     _ => StoreError::NotFound,
                 });
             }
-            sqlx::query("DELETE FROM group_tags WHERE group_id = $1")
-                .bind(group_id).execute(&mut *tx).await?;
-            for tag in e.tags {
-                sqlx::query("INSERT INTO group_tags (group_id, tag) VALUES ($1, $2)")
-                    .bind(group_id).bind(tag).execute(&mut *tx).await?;
-            }
-            self.index_group(&mut tx, group_id, e.search_body).await?;
+            self.index_group(&mut tx, group_id, e.search_body, e.tags).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -882,22 +886,7 @@ impl Store {
                 .bind(group_id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM group_join_answers WHERE group_id = $1")
                 .bind(group_id).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM group_tags WHERE group_id = $1")
-                .bind(group_id).execute(&mut *tx).await?;
-            match &self.db {
-                Db::Sqlite { .. } => {
-                    sqlx::query("DELETE FROM group_words WHERE group_id = $1")
-                        .bind(group_id).execute(&mut *tx).await?;
-                    sqlx::query("DELETE FROM group_search WHERE rowid = (SELECT rowid FROM groups WHERE id = $1)")
-                        .bind(group_id).execute(&mut *tx).await?;
-                }
-                Db::Postgres(_) => {
-                    sqlx::query("DELETE FROM group_words WHERE group_id = $1")
-                        .bind(group_id).execute(&mut *tx).await?;
-                    sqlx::query("DELETE FROM group_search WHERE group_id = $1")
-                        .bind(group_id).execute(&mut *tx).await?;
-                }
-            }
+            self.unindex_group(&mut tx, group_id).await?;
             tx.commit().await?;
             Ok(true)
         })
@@ -921,9 +910,21 @@ impl Store {
     }
 }
 
-/// Writes the search entry of a group inside the caller's transaction.
+/// The rows derived from a group for lookups (`group_tags`, `group_search`,
+/// `group_words`), written and removed inside the caller's transaction. Only
+/// the search table differs between the engines (FTS5 keyed by the group's
+/// rowid; a tsvector table keyed by its id).
 trait IndexGroup<Tx> {
-    async fn index_group(&self, tx: &mut Tx, group_id: &str, body: &str) -> StoreResult<()>;
+    /// Replaces the derived rows from the group as it now stands.
+    async fn index_group(
+        &self,
+        tx: &mut Tx,
+        group_id: &str,
+        body: &str,
+        tags: &[String],
+    ) -> StoreResult<()>;
+    /// Removes them.
+    async fn unindex_group(&self, tx: &mut Tx, group_id: &str) -> StoreResult<()>;
 }
 
 impl IndexGroup<sqlx::Transaction<'_, sqlx::Sqlite>> for Store {
@@ -932,24 +933,23 @@ impl IndexGroup<sqlx::Transaction<'_, sqlx::Sqlite>> for Store {
         tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
         group_id: &str,
         body: &str,
+        tags: &[String],
     ) -> StoreResult<()> {
-        let rowid: i64 = sqlx::query_scalar("SELECT rowid FROM groups WHERE id = $1")
-            .bind(group_id)
-            .fetch_one(&mut **tx)
-            .await?;
-        sqlx::query("DELETE FROM group_search WHERE rowid = $1")
-            .bind(rowid)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query("INSERT INTO group_search (rowid, body) VALUES ($1, $2)")
-            .bind(rowid)
-            .bind(body)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query("DELETE FROM group_words WHERE group_id = $1")
-            .bind(group_id)
-            .execute(&mut **tx)
-            .await?;
+        self.unindex_group(tx, group_id).await?;
+        for tag in tags {
+            sqlx::query("INSERT INTO group_tags (group_id, tag) VALUES ($1, $2)")
+                .bind(group_id)
+                .bind(tag)
+                .execute(&mut **tx)
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO group_search (rowid, body) SELECT rowid, $2 FROM groups WHERE id = $1",
+        )
+        .bind(group_id)
+        .bind(body)
+        .execute(&mut **tx)
+        .await?;
         let words: Vec<&str> = body.split(' ').filter(|w| !w.is_empty()).collect();
         let words = serde_json::to_string(&words).unwrap_or_else(|_| "[]".into());
         sqlx::query(
@@ -963,6 +963,21 @@ impl IndexGroup<sqlx::Transaction<'_, sqlx::Sqlite>> for Store {
         .await?;
         Ok(())
     }
+
+    async fn unindex_group(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        group_id: &str,
+    ) -> StoreResult<()> {
+        for sql in [
+            "DELETE FROM group_tags WHERE group_id = $1",
+            "DELETE FROM group_words WHERE group_id = $1",
+            "DELETE FROM group_search WHERE rowid = (SELECT rowid FROM groups WHERE id = $1)",
+        ] {
+            sqlx::query(sql).bind(group_id).execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
 }
 
 impl IndexGroup<sqlx::Transaction<'_, sqlx::Postgres>> for Store {
@@ -971,21 +986,24 @@ impl IndexGroup<sqlx::Transaction<'_, sqlx::Postgres>> for Store {
         tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
         group_id: &str,
         body: &str,
+        tags: &[String],
     ) -> StoreResult<()> {
+        self.unindex_group(tx, group_id).await?;
+        for tag in tags {
+            sqlx::query("INSERT INTO group_tags (group_id, tag) VALUES ($1, $2)")
+                .bind(group_id)
+                .bind(tag)
+                .execute(&mut **tx)
+                .await?;
+        }
         sqlx::query(
             "INSERT INTO group_search (group_id, body, name_key, listed) \
-             SELECT id, $2, lower(name), is_public AND is_active AND NOT is_deleted FROM groups WHERE id = $1 \
-             ON CONFLICT (group_id) DO UPDATE SET body = excluded.body, name_key = excluded.name_key, \
-             listed = excluded.listed",
+             SELECT id, $2, lower(name), is_public AND is_active AND NOT is_deleted FROM groups WHERE id = $1",
         )
         .bind(group_id)
         .bind(body)
         .execute(&mut **tx)
         .await?;
-        sqlx::query("DELETE FROM group_words WHERE group_id = $1")
-            .bind(group_id)
-            .execute(&mut **tx)
-            .await?;
         sqlx::query(
             "INSERT INTO group_words (word, name_key, group_id, listed) \
              SELECT DISTINCT w, s.name_key, s.group_id, s.listed \
@@ -995,6 +1013,21 @@ impl IndexGroup<sqlx::Transaction<'_, sqlx::Postgres>> for Store {
         .bind(group_id)
         .execute(&mut **tx)
         .await?;
+        Ok(())
+    }
+
+    async fn unindex_group(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+        group_id: &str,
+    ) -> StoreResult<()> {
+        for sql in [
+            "DELETE FROM group_tags WHERE group_id = $1",
+            "DELETE FROM group_words WHERE group_id = $1",
+            "DELETE FROM group_search WHERE group_id = $1",
+        ] {
+            sqlx::query(sql).bind(group_id).execute(&mut **tx).await?;
+        }
         Ok(())
     }
 }
