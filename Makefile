@@ -60,7 +60,7 @@ tools: .tools-rust .tools-node .tools-system
 ## Build and run ---------------------------------------------------------------
 
 build: tools
-	cargo leptos build --release
+	cargo leptos build --release --split
 
 run: build
 	@mkdir -p data

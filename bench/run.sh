@@ -147,9 +147,12 @@ echo "ratio /login : /healthz req/s = $ratio"
 
 # --- First-load bytes ---------------------------------------------------------
 echo
-echo "== First load (Accept-Encoding: br; bytes as transferred) =="
-printf '%-8s %-48s %10s  %s\n' "part" "path" "bytes" "content-encoding"
-total=0
+# Every page is a lazy route (cargo leptos build --split): a first load is the
+# HTML, the CSS, the JS (main module and the chunk loader), the main WASM and
+# the WASM chunks of that page's route. The chunk list comes from the split
+# manifest on disk (what the router loads before hydrating), joined with
+# every /pkg file the HTML itself references (its preload links).
+SITE_PKG="${LEPTOS_SITE_ROOT:-target/site}/pkg"
 measure() {
   local label="$1" path="$2"
   [[ -n "$path" ]] || { printf '%-8s %-48s %10s  %s\n' "$label" "(not found)" "-" "-"; return 0; }
@@ -162,14 +165,39 @@ measure() {
   local shown="$path"; (( ${#shown} > 48 )) && shown="${shown:0:45}..."
   printf '%-8s %-48s %10s  %s\n' "$label" "$shown" "$size" "${enc:-identity}"
 }
-measure html /
-measure css "$CSS_PATH"
-measure js "$JS_PATH"
-measure wasm "$WASM_PATH"
-total_kb="$(awk -v b="$total" 'BEGIN { printf "%.1f", b / 1024 }')"
-over="$(awk -v b="$total" -v k="$BUDGET_KB" 'BEGIN { print (b > k * 1024) ? 1 : 0 }')"
-if [[ "$over" == 1 ]]; then verdict="OVER budget"; else verdict="within budget"; fi
-echo "total first load: ${total_kb} KB of ${BUDGET_KB} KB budget (${verdict})"
+first_load() { # $1 = page path, $2 = route name in the manifest (e.g. home)
+  local page="$1" route="$2"
+  echo "== First load of $page (Accept-Encoding: br; bytes as transferred) =="
+  printf '%-8s %-48s %10s  %s\n' "part" "path" "bytes" "content-encoding"
+  total=0
+  measure html "$page"
+  local html paths
+  html="$("${CURL[@]}" "$BASE_URL$page")"
+  paths="$( { grep -oE '(href|src)="/pkg/[^"]+"' <<<"$html" | sed -E 's/.*="([^"]+)"/\1/';
+    python3 - "$SITE_PKG" "$route" <<'PY'
+import glob, json, sys
+pkg, route = sys.argv[1], sys.argv[2]
+for m in glob.glob(f"{pkg}/__wasm_split_manifest*.json"):
+    for key, chunks in json.load(open(m)).items():
+        if key.startswith(f"__{route}_route_view_"):
+            for c in chunks:
+                print(f"/pkg/{c}.wasm")
+PY
+  } | sort -u)"
+  local n=0
+  for p in $paths; do
+    case "$p" in *.css) measure css "$p" ;; *.js) measure js "$p" ;; *.wasm) measure wasm "$p" ;; esac
+    n=$((n + 1))
+  done
+  total_kb="$(awk -v b="$total" 'BEGIN { printf "%.1f", b / 1024 }')"
+  over="$(awk -v b="$total" -v k="$BUDGET_KB" 'BEGIN { print (b > k * 1024) ? 1 : 0 }')"
+  if [[ "$over" == 1 ]]; then verdict="OVER budget"; else verdict="within budget"; fi
+  echo "total first load of $page: ${total_kb} KB in $((n + 1)) files, of ${BUDGET_KB} KB budget (${verdict})"
+  echo
+}
+first_load / home
+first_load /login login
+first_load /register register
 
 # --- Server memory --------------------------------------------------------------
 if [[ -n "${SERVER_PID:-}" ]]; then

@@ -5,7 +5,7 @@ use crate::ui::pages::*;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 /// The document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -56,21 +56,21 @@ pub fn App() -> impl IntoView {
             <SiteHeader/>
             <main id="main">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/verify-email") view=VerifyEmailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account") view=ProfilePage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/email") view=EmailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/sessions") view=SessionsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/activity") view=ActivityPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/delete") view=DeletePage ssr=SsrMode::Async/>
-                    <Route path=path!("/sessions/end") view=EndSessionPage ssr=SsrMode::Async/>
-                    <Route path=path!("/groups") view=GroupsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/groups/new") view=NewGroupPage ssr=SsrMode::Async/>
-                    <Route path=path!("/groups/:slug") view=GroupPage ssr=SsrMode::Async/>
-                    <Route path=path!("/groups/:slug/manage") view=ManageGroupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/verify-email") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/email") view={Lazy::<EmailRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/password") view={Lazy::<PasswordRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/sessions") view={Lazy::<SessionsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/activity") view={Lazy::<ActivityRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/delete") view={Lazy::<DeleteRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/sessions/end") view={Lazy::<EndSessionRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/groups") view={Lazy::<GroupsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/groups/new") view={Lazy::<NewGroupRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/groups/:slug") view={Lazy::<GroupRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/groups/:slug/manage") view={Lazy::<ManageGroupRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">
@@ -78,5 +78,221 @@ pub fn App() -> impl IntoView {
             </footer>
             </AuthScope>
         </Router>
+    }
+}
+
+// Each page is a lazy route: the browser build splits its view into a WASM
+// chunk of its own (`cargo leptos build --split`), so the first load carries
+// the shell, the router and the page in hand, not every page. The server
+// renders them as before. Written out one by one: the split points are named
+// after the type, and a macro would give them all one source position.
+
+/// `/`: its view is a chunk of its own.
+pub struct HomeRoute;
+
+#[lazy_route]
+impl LazyRoute for HomeRoute {
+    fn data() -> Self {
+        HomeRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <HomePage/> }.into_any()
+    }
+}
+
+/// `/register`: its view is a chunk of its own.
+pub struct RegisterRoute;
+
+#[lazy_route]
+impl LazyRoute for RegisterRoute {
+    fn data() -> Self {
+        RegisterRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RegisterPage/> }.into_any()
+    }
+}
+
+/// `/login`: its view is a chunk of its own.
+pub struct LoginRoute;
+
+#[lazy_route]
+impl LazyRoute for LoginRoute {
+    fn data() -> Self {
+        LoginRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <LoginPage/> }.into_any()
+    }
+}
+
+/// `/verify-email`: its view is a chunk of its own.
+pub struct VerifyEmailRoute;
+
+#[lazy_route]
+impl LazyRoute for VerifyEmailRoute {
+    fn data() -> Self {
+        VerifyEmailRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <VerifyEmailPage/> }.into_any()
+    }
+}
+
+/// `/account`: its view is a chunk of its own.
+pub struct ProfileRoute;
+
+#[lazy_route]
+impl LazyRoute for ProfileRoute {
+    fn data() -> Self {
+        ProfileRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ProfilePage/> }.into_any()
+    }
+}
+
+/// `/account/email`: its view is a chunk of its own.
+pub struct EmailRoute;
+
+#[lazy_route]
+impl LazyRoute for EmailRoute {
+    fn data() -> Self {
+        EmailRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <EmailPage/> }.into_any()
+    }
+}
+
+/// `/account/password`: its view is a chunk of its own.
+pub struct PasswordRoute;
+
+#[lazy_route]
+impl LazyRoute for PasswordRoute {
+    fn data() -> Self {
+        PasswordRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <PasswordPage/> }.into_any()
+    }
+}
+
+/// `/account/sessions`: its view is a chunk of its own.
+pub struct SessionsRoute;
+
+#[lazy_route]
+impl LazyRoute for SessionsRoute {
+    fn data() -> Self {
+        SessionsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <SessionsPage/> }.into_any()
+    }
+}
+
+/// `/account/activity`: its view is a chunk of its own.
+pub struct ActivityRoute;
+
+#[lazy_route]
+impl LazyRoute for ActivityRoute {
+    fn data() -> Self {
+        ActivityRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ActivityPage/> }.into_any()
+    }
+}
+
+/// `/account/delete`: its view is a chunk of its own.
+pub struct DeleteRoute;
+
+#[lazy_route]
+impl LazyRoute for DeleteRoute {
+    fn data() -> Self {
+        DeleteRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <DeletePage/> }.into_any()
+    }
+}
+
+/// `/sessions/end`: its view is a chunk of its own.
+pub struct EndSessionRoute;
+
+#[lazy_route]
+impl LazyRoute for EndSessionRoute {
+    fn data() -> Self {
+        EndSessionRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <EndSessionPage/> }.into_any()
+    }
+}
+
+/// `/groups`: its view is a chunk of its own.
+pub struct GroupsRoute;
+
+#[lazy_route]
+impl LazyRoute for GroupsRoute {
+    fn data() -> Self {
+        GroupsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <GroupsPage/> }.into_any()
+    }
+}
+
+/// `/groups/new`: its view is a chunk of its own.
+pub struct NewGroupRoute;
+
+#[lazy_route]
+impl LazyRoute for NewGroupRoute {
+    fn data() -> Self {
+        NewGroupRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <NewGroupPage/> }.into_any()
+    }
+}
+
+/// `/groups/:slug`: its view is a chunk of its own.
+pub struct GroupRoute;
+
+#[lazy_route]
+impl LazyRoute for GroupRoute {
+    fn data() -> Self {
+        GroupRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <GroupPage/> }.into_any()
+    }
+}
+
+/// `/groups/:slug/manage`: its view is a chunk of its own.
+pub struct ManageGroupRoute;
+
+#[lazy_route]
+impl LazyRoute for ManageGroupRoute {
+    fn data() -> Self {
+        ManageGroupRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ManageGroupPage/> }.into_any()
     }
 }

@@ -19,5 +19,6 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy routes load their chunk before hydrating (see app.rs).
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -318,7 +318,8 @@ async fn sessions(engine: Engine, name: &str) {
         .session_by_token_hash(&token_hash(&c))
         .await
         .unwrap()
-        .unwrap();
+        .unwrap()
+        .0;
     // The background flush may hold part of the counts in a transaction; wait for it.
     let mut count = 0;
     for _ in 0..40 {

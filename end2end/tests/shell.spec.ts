@@ -15,6 +15,35 @@ test.describe('shell', () => {
     await checkA11y(page);
   });
 
+  test('client-side navigation loads each page\'s code on demand and keeps working', async ({ page, consoleErrors }) => {
+    // Chromium logs the refused sign-in at the end (401) as a console error.
+    consoleErrors.allow(/status of 401/);
+    // Every page is a lazy route: its WASM chunk is fetched when the router
+    // first needs it. Moving between pages must not reload the document, and
+    // the page reached must be interactive.
+    const chunks: string[] = [];
+    page.on('request', (r) => {
+      if (/\/pkg\/split_.*\.wasm$/.test(r.url())) chunks.push(r.url());
+    });
+    await page.goto('/');
+    await waitForHydration(page);
+    const before = chunks.length;
+    await page.evaluate(() => ((window as any).__sameDocument = true));
+    await page.getByRole('navigation').getByRole('link', { name: 'Groups' }).click();
+    await expect(page).toHaveURL(/\/groups$/);
+    await expect(page.getByRole('heading', { level: 1, name: 'Groups' })).toBeVisible();
+    await page.getByRole('navigation').getByRole('link', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await expect(page.getByLabel('Password')).toBeVisible();
+    expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+    expect(chunks.length, 'page chunks fetched while navigating').toBeGreaterThan(before);
+    // The login form reached by navigation works: a wrong password is refused.
+    await page.getByLabel(/username or email/i).fill('nobody-here');
+    await page.getByLabel('Password').fill('not the right password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert')).toBeVisible();
+  });
+
   test('an unknown path answers 404 with a helpful page', async ({ page, consoleErrors }) => {
     // Chromium logs the 404 of the document itself as a console error.
     consoleErrors.allow(/Failed to load resource: the server responded with a status of 404/);

@@ -18,8 +18,7 @@ pub async fn update_profile(
     let state = ctx::state()?;
     let meta = ctx::meta();
     let r = async {
-        let (who, _) =
-            crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
+        let (who, _) = crate::server::accounts::caller_user(ctx::caller().as_ref())?;
         crate::server::accounts::update_profile(
             &state,
             &who,
@@ -47,8 +46,7 @@ pub async fn change_password(
     let state = ctx::state()?;
     let meta = ctx::meta();
     let r = async {
-        let (who, user) =
-            crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
+        let (who, user) = crate::server::accounts::caller_user(ctx::caller().as_ref())?;
         crate::server::accounts::change_password(
             &state,
             &who,
@@ -75,8 +73,7 @@ pub async fn change_email(new_email: String, current_password: String) -> Result
     let state = ctx::state()?;
     let meta = ctx::meta();
     let r = async {
-        let (who, user) =
-            crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
+        let (who, user) = crate::server::accounts::caller_user(ctx::caller().as_ref())?;
         crate::server::accounts::request_email_change(
             &state,
             &who,
@@ -106,10 +103,8 @@ pub async fn confirm_email(token: String) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "resend_verification")]
 pub async fn resend_verification() -> Result<(), AppError> {
     let state = ctx::state()?;
-    let meta = ctx::meta();
     let r = async {
-        let (_, user) =
-            crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
+        let (_, user) = crate::server::accounts::caller_user(ctx::caller().as_ref())?;
         crate::server::accounts::resend_verification(&state, &user).await;
         Ok(())
     }
@@ -123,8 +118,7 @@ pub async fn delete_account(current_password: String) -> Result<(), AppError> {
     let state = ctx::state()?;
     let meta = ctx::meta();
     let r = async {
-        let (who, user) =
-            crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
+        let (who, user) = crate::server::accounts::caller_user(ctx::caller().as_ref())?;
         crate::server::accounts::delete_account(&state, &who, &user, &current_password, &meta).await
     }
     .await;

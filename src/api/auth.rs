@@ -9,20 +9,13 @@ use super::ctx;
 /// Who is signed in, or `None`. **Anyone.**
 #[server(prefix = "/api", endpoint = "current_user")]
 pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
-    let state = ctx::state()?;
-    let meta = ctx::meta();
     let Some(who) = ctx::caller() else {
         return Ok(None);
     };
-    let user = state
-        .store
-        .find_user(&who.user_id)
-        .await
-        .map_err(|e| crate::server::accounts::store_err(e, &meta));
-    ctx::respond(user.map(|u| {
-        u.filter(|u| u.can_sign_in())
-            .map(|u| crate::server::accounts::current_user_view(&u))
-    }))
+    // The account as the middleware read it with the session.
+    Ok(Some(&who.user)
+        .filter(|u| u.can_sign_in())
+        .map(|u| crate::server::accounts::current_user_view(u)))
 }
 
 /// Creates an account and signs the new person in. **Anyone** (a signed-in

@@ -16,7 +16,7 @@ use crate::server::groups::{self as g, GroupAccess};
 async fn access(slug: &str) -> Result<(crate::server::state::AppState, GroupAccess), AppError> {
     let state = ctx::state()?;
     let meta = ctx::meta();
-    let viewer = g::viewer(&state, ctx::caller().as_ref(), &meta).await?;
+    let viewer = g::viewer(ctx::caller().as_ref());
     let access = GroupAccess::load(&state, viewer, slug, &meta).await?;
     Ok((state, access))
 }
@@ -33,7 +33,7 @@ pub async fn list_groups(
     let r = async {
         let state = ctx::state()?;
         let meta = ctx::meta();
-        let viewer = g::viewer(&state, ctx::caller().as_ref(), &meta).await?;
+        let viewer = g::viewer(ctx::caller().as_ref());
         g::browse(
             &state,
             viewer,
@@ -85,7 +85,7 @@ pub async fn create_group(
     let r = async {
         let state = ctx::state()?;
         let meta = ctx::meta();
-        let viewer = g::viewer(&state, ctx::caller().as_ref(), &meta).await?;
+        let viewer = g::viewer(ctx::caller().as_ref());
         g::create(
             &state,
             viewer,

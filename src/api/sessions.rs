@@ -12,8 +12,7 @@ pub async fn list_sessions() -> Result<SessionsOverview, AppError> {
     let state = ctx::state()?;
     let meta = ctx::meta();
     let r = async {
-        let (who, _) =
-            crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
+        let (who, _) = crate::server::accounts::caller_user(ctx::caller().as_ref())?;
         crate::server::sessions::overview(&state, &who, &meta).await
     }
     .await;
@@ -27,8 +26,7 @@ pub async fn revoke_session(id: String) -> Result<(), AppError> {
     let state = ctx::state()?;
     let meta = ctx::meta();
     let r = async {
-        let (who, _) =
-            crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
+        let (who, _) = crate::server::accounts::caller_user(ctx::caller().as_ref())?;
         crate::server::sessions::revoke(&state, &who, &id, &meta).await
     }
     .await;
@@ -48,8 +46,7 @@ pub async fn revoke_other_sessions() -> Result<u64, AppError> {
     let state = ctx::state()?;
     let meta = ctx::meta();
     let r = async {
-        let (who, _) =
-            crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
+        let (who, _) = crate::server::accounts::caller_user(ctx::caller().as_ref())?;
         crate::server::sessions::revoke_others(&state, &who, &meta).await
     }
     .await;
@@ -77,8 +74,7 @@ pub async fn timeline(
     let state = ctx::state()?;
     let meta = ctx::meta();
     let r = async {
-        let (who, _) =
-            crate::server::accounts::caller_user(&state, ctx::caller().as_ref(), &meta).await?;
+        let (who, _) = crate::server::accounts::caller_user(ctx::caller().as_ref())?;
         crate::server::sessions::timeline(&state, &who, &kind, &session, &before, &meta).await
     }
     .await;

@@ -56,21 +56,10 @@ pub fn current_user_view(u: &UserRow) -> CurrentUser {
 }
 
 /// The caller's account, or `Unauthenticated`.
-pub async fn caller_user(
-    state: &AppState,
-    who: Option<&Authenticated>,
-    meta: &RequestMeta,
-) -> Result<(Authenticated, UserRow), AppError> {
-    let Some(who) = who else {
-        return Err(AppError::Unauthenticated);
-    };
-    match state
-        .store
-        .find_user(&who.user_id)
-        .await
-        .map_err(|e| store_err(e, meta))?
-    {
-        Some(u) if u.can_sign_in() => Ok((who.clone(), u)),
+pub fn caller_user(who: Option<&Authenticated>) -> Result<(Authenticated, UserRow), AppError> {
+    match who {
+        // The middleware read the account with the session (one query per request).
+        Some(who) if who.user.can_sign_in() => Ok((who.clone(), who.user.as_ref().clone())),
         _ => Err(AppError::Unauthenticated),
     }
 }

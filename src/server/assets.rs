@@ -116,6 +116,9 @@ impl Assets {
                     },
                 );
             }
+            // Compression used large buffers of this thread's heap; give
+            // them back now rather than keep them for an idle server.
+            super::router::release_freed_memory();
             files
         })
         .await

@@ -177,6 +177,8 @@ async fn bench_seed(
 /// Hashes with the production parameters on `threads` threads for `seconds`.
 fn hash_rate(seconds: u64, threads: Option<usize>) -> Result<(), String> {
     use super::passwords::{hash_with_params, M_COST, P_COST, T_COST};
+    // Hash with the allocator settings the running server has.
+    super::router::restore_purge_delay();
     let threads = threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())

@@ -21,3 +21,6 @@ pub mod store;
 pub mod throttle;
 pub mod tokens;
 pub mod useragent;
+
+/// mimalloc's `mi_option_purge_delay` (mimalloc.h; the same in v2 and v3).
+pub const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;

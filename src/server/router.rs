@@ -117,6 +117,7 @@ pub async fn build_state(
     let assets = Assets::load(&settings.site_root).await;
     let leptos_options = leptos_options(&settings);
     release_freed_memory();
+    restore_purge_delay();
     Ok(AppState {
         leptos_options,
         store,
@@ -136,10 +137,19 @@ pub async fn build_state(
 /// Start-up compresses the assets and computes a dummy argon2 hash; both
 /// allocate tens of megabytes that are freed at once. Hand that memory back to
 /// the operating system so an idle server stays small.
-fn release_freed_memory() {
+pub(crate) fn release_freed_memory() {
     // SAFETY: mi_collect only returns free memory to the system; any thread may call it.
     unsafe {
         libmimalloc_sys::mi_collect(true);
+    }
+}
+
+/// Puts mimalloc's purge delay back to its default (10 ms) once start-up has
+/// freed its buffers; `src/main.rs` sets it to 0 before `main`.
+pub(crate) fn restore_purge_delay() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: sets a plain option value.
+        unsafe { libmimalloc_sys::mi_option_set(super::PURGE_DELAY, 10) };
     }
 }
 

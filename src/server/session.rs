@@ -9,7 +9,7 @@
 
 use super::http::RequestMeta;
 use super::state::AppState;
-use super::store::{ActivityDelta, SessionAuthRow};
+use super::store::{ActivityDelta, SessionAuthRow, UserRow};
 use super::tokens::{is_well_formed_token, token_hash};
 use axum::body::Body;
 use axum::extract::State;
@@ -23,11 +23,22 @@ use std::sync::{Arc, Mutex};
 pub const COOKIE: &str = "vestibule_session";
 pub const COOKIE_HTTPS: &str = "__Host-vestibule_session";
 
-/// The signed-in caller, put in request extensions by [`authenticate`].
-#[derive(Clone, Debug)]
+/// The signed-in caller, put in request extensions by [`authenticate`]. `user`
+/// is the account as it was read with the session at the start of this request.
+#[derive(Clone)]
 pub struct Authenticated {
     pub session_id: String,
     pub user_id: String,
+    pub user: Arc<UserRow>,
+}
+
+impl std::fmt::Debug for Authenticated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authenticated")
+            .field("session_id", &self.session_id)
+            .field("user_id", &self.user_id)
+            .finish_non_exhaustive()
+    }
 }
 
 pub fn cookie_name(https: bool) -> &'static str {
@@ -117,7 +128,7 @@ pub async fn authenticate(
             clear = true;
         } else {
             match state.store.session_by_token_hash(&token_hash(&token)).await {
-                Ok(Some(row)) => {
+                Ok(Some((row, user))) => {
                     let now = state.now();
                     let pending = state.tracker.pending_last_activity(&row.session_id);
                     if !row.user_active || row.user_deleted {
@@ -134,6 +145,7 @@ pub async fn authenticate(
                         req.extensions_mut().insert(Authenticated {
                             session_id: row.session_id,
                             user_id: row.user_id,
+                            user: Arc::new(user),
                         });
                     }
                 }

@@ -148,8 +148,11 @@ impl Store {
                     })?;
                 }
             }
+            // An embedded connection cannot go stale, so no test query
+            // (a round trip to its thread) before each use.
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(opts.clone())
                 .await
@@ -158,6 +161,7 @@ impl Store {
             let read = SqlitePoolOptions::new()
                 .max_connections(max_connections.clamp(2, 6))
                 .min_connections(1)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts.read_only(false))
                 .await

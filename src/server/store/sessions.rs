@@ -1,6 +1,6 @@
 //! Queries on `user_sessions` and `sessionanalytics`.
 
-use super::{Store, StoreResult};
+use super::{Store, StoreResult, UserRow};
 use chrono::{DateTime, Utc};
 
 /// What the middleware needs to accept or refuse a session cookie.
@@ -13,6 +13,64 @@ pub struct SessionAuthRow {
     pub expires_at: DateTime<Utc>,
     pub user_active: bool,
     pub user_deleted: bool,
+}
+
+/// A session joined with its account, as `session_by_token_hash` reads it.
+#[derive(sqlx::FromRow)]
+struct SessionCallerRow {
+    session_id: String,
+    user_id: String,
+    session_created_at: Option<DateTime<Utc>>,
+    last_activity: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    username: String,
+    email: String,
+    hashed_password: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    bio: Option<String>,
+    profile_picture_url: Option<String>,
+    is_active: bool,
+    is_verified: bool,
+    email_verified: bool,
+    is_deleted: bool,
+    role_id: Option<String>,
+    last_login: Option<DateTime<Utc>>,
+    user_created_at: Option<DateTime<Utc>>,
+    totp_enabled: bool,
+}
+
+impl SessionCallerRow {
+    fn split(self) -> (SessionAuthRow, UserRow) {
+        let session = SessionAuthRow {
+            session_id: self.session_id,
+            user_id: self.user_id.clone(),
+            created_at: self.session_created_at,
+            last_activity: self.last_activity,
+            expires_at: self.expires_at,
+            user_active: self.is_active,
+            user_deleted: self.is_deleted,
+        };
+        let user = UserRow {
+            id: self.user_id,
+            username: self.username,
+            email: self.email,
+            hashed_password: self.hashed_password,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            bio: self.bio,
+            profile_picture_url: self.profile_picture_url,
+            is_active: self.is_active,
+            is_verified: self.is_verified,
+            email_verified: self.email_verified,
+            is_deleted: self.is_deleted,
+            role_id: self.role_id,
+            last_login: self.last_login,
+            created_at: self.user_created_at,
+            totp_enabled: self.totp_enabled,
+        };
+        (session, user)
+    }
 }
 
 /// A new sign-in: the session row and its analytics row.
@@ -135,13 +193,21 @@ impl Store {
 
     /// The live session holding this token hash, with its user's state.
     /// Lifetimes are checked by the caller against its clock.
-    pub async fn session_by_token_hash(&self, hash: &str) -> StoreResult<Option<SessionAuthRow>> {
-        on_read!(self, pool => Ok(sqlx::query_as::<_, SessionAuthRow>(
-            "SELECT s.id AS session_id, s.user_id, s.created_at, s.last_activity, s.expires_at, \
-             u.is_active AS user_active, u.is_deleted AS user_deleted \
+    pub async fn session_by_token_hash(
+        &self,
+        hash: &str,
+    ) -> StoreResult<Option<(SessionAuthRow, UserRow)>> {
+        // One query gives the middleware the session and its account, so the
+        // pages of this request need no second read of `users`.
+        let row = on_read!(self, pool => sqlx::query_as::<_, SessionCallerRow>(
+            "SELECT s.id AS session_id, s.user_id, s.created_at AS session_created_at, s.last_activity, \
+             s.expires_at, u.username, u.email, u.hashed_password, u.first_name, u.last_name, u.bio, \
+             u.profile_picture_url, u.is_active, u.is_verified, u.email_verified, u.is_deleted, u.role_id, \
+             u.last_login, u.created_at AS user_created_at, u.totp_enabled \
              FROM user_sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.session_token_hash = $1 AND s.is_active = TRUE AND s.revoked_at IS NULL",
-        ).bind(hash).fetch_optional(pool).await?))
+        ).bind(hash).fetch_optional(pool).await?);
+        Ok(row.map(SessionCallerRow::split))
     }
 
     /// Ends one session of `user_id`. Someone else's id changes nothing (S19).
