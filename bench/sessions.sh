@@ -19,8 +19,8 @@ run() { # $1 = on|off
   PID=$!
   for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
   curl -fsS -o /dev/null -H "Cookie: vestibule_session=$TOKEN" "http://127.0.0.1:$PORT/account/sessions"
-  rows=$(curl -fsS -H "Cookie: vestibule_session=$TOKEN" "http://127.0.0.1:$PORT/account/sessions" | grep -o 'class="session' | wc -l)
-  echo "== tracking $1 (${DATABASE_URL%%:*}): the page lists $rows sessions"
+  rows=$(curl -fsS -H "Cookie: vestibule_session=$TOKEN" "http://127.0.0.1:$PORT/account/sessions" | grep -o 'aria-labelledby="s-' | wc -l)
+  echo "== tracking $1 (${DATABASE_URL%%:*}): the page lists $rows active sessions"
   for target in /healthz /account/sessions; do
     out=$(timeout $((DURATION + 20)) wrk -t2 -c32 -d${DURATION}s --latency -H "Cookie: vestibule_session=$TOKEN" "http://127.0.0.1:$PORT$target")
     printf "   %-18s %10s req/s   p99 %s   %s\n" "$target" "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
