@@ -16,16 +16,19 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// (`.init_array` priority 100; mimalloc's has the default priority). Once
 /// started, the server puts the purge delay back to mimalloc's default
 /// (`server::router`): with no delay every argon2 hash faulted its 19 MiB in
-/// again and the hash rate halved. Option numbers from mimalloc.h, the same
-/// in v2 and v3; `MIMALLOC_*` environment variables still override.
+/// again and the hash rate halved. Option numbers: `server::ARENA_EAGER_COMMIT`
+/// and `server::PURGE_DELAY`; `MIMALLOC_*` environment variables still override.
 #[cfg(all(feature = "ssr", target_os = "linux"))]
 #[used]
 #[link_section = ".init_array.00100"]
 static TUNE_ALLOCATOR: extern "C" fn() = {
     extern "C" fn tune() {
-        const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
         for (option, env, value) in [
-            (ARENA_EAGER_COMMIT, c"MIMALLOC_ARENA_EAGER_COMMIT", 0),
+            (
+                vestibule::server::ARENA_EAGER_COMMIT,
+                c"MIMALLOC_ARENA_EAGER_COMMIT",
+                0,
+            ),
             (vestibule::server::PURGE_DELAY, c"MIMALLOC_PURGE_DELAY", 0),
         ] {
             // SAFETY: runs single-threaded before main; getenv only reads the

@@ -10,6 +10,17 @@ fn bin() -> Command {
     c
 }
 
+/// Runs the binary with `args`; it must succeed (its stderr explains if not).
+fn run_ok(args: &[&str]) -> std::process::Output {
+    let out = bin().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 fn one_line_error(out: &std::process::Output) -> String {
     assert!(!out.status.success(), "must fail");
     let err = String::from_utf8_lossy(&out.stderr).to_string();
@@ -53,15 +64,7 @@ fn migrate_twice_then_serve_and_stop_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/v.db", dir.path().display());
     for _ in 0..2 {
-        let out = bin()
-            .args(["migrate", "--database-url", &url])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        run_ok(&["migrate", "--database-url", &url]);
     }
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -142,15 +145,7 @@ fn migrate_twice_then_serve_and_stop_on_sigterm() {
 fn seed_demo_fills_an_empty_database_only() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/demo.db", dir.path().display());
-    let out = bin()
-        .args(["seed-demo", "--groups", "40", "--database-url", &url])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_ok(&["seed-demo", "--groups", "40", "--database-url", &url]);
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("41 groups"), "{said}");
     assert!(

@@ -56,10 +56,13 @@ pub fn current_user_view(u: &UserRow) -> CurrentUser {
 }
 
 /// The caller's account, or `Unauthenticated`.
-pub fn caller_user(who: Option<&Authenticated>) -> Result<(Authenticated, UserRow), AppError> {
+pub fn caller_user(
+    who: Option<&Authenticated>,
+) -> Result<(Authenticated, std::sync::Arc<UserRow>), AppError> {
     match who {
-        // The middleware read the account with the session (one query per request).
-        Some(who) if who.user.can_sign_in() => Ok((who.clone(), who.user.as_ref().clone())),
+        // The middleware read the account with the session (one query per
+        // request); this shares that row, it does not copy it.
+        Some(who) if who.user.can_sign_in() => Ok((who.clone(), who.user.clone())),
         _ => Err(AppError::Unauthenticated),
     }
 }

@@ -55,7 +55,7 @@ fn search_body(name: &str, description: Option<&str>, tags: &[String]) -> String
 /// The caller, when signed in, with their account.
 pub struct Viewer {
     pub who: Authenticated,
-    pub user: UserRow,
+    pub user: std::sync::Arc<UserRow>,
 }
 
 /// The caller with their account; a session whose account cannot sign in counts as none.

@@ -22,5 +22,7 @@ pub mod throttle;
 pub mod tokens;
 pub mod useragent;
 
+/// mimalloc's `mi_option_arena_eager_commit` (mimalloc.h; the same in v2 and v3).
+pub const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
 /// mimalloc's `mi_option_purge_delay` (mimalloc.h; the same in v2 and v3).
 pub const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
