@@ -122,3 +122,51 @@ async fn throttle_contract(engine: Engine, name: &str) {
     db.drop_db().await;
 }
 both_engines!(throttle_counters_are_atomic, throttle_contract);
+
+/// The SQLite readers (kept without sqlx's pool): more concurrent reads than
+/// readers wait their turn, a query that fails on its own SQL leaves its
+/// reader usable, and a closed set refuses with an error instead of hanging.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_readers_queue_recover_and_close() {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use std::str::FromStr;
+    use vestibule::server::store::Readers;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/r.db", dir.path().display());
+    let opts = SqliteConnectOptions::from_str(&url)
+        .unwrap()
+        .create_if_missing(true);
+    let readers = std::sync::Arc::new(
+        Readers::open(opts, 2, std::time::Duration::from_secs(10))
+            .await
+            .unwrap(),
+    );
+    let bad = sqlx::query("SELECT * FROM no_such_table")
+        .fetch_all(&*readers)
+        .await;
+    assert!(bad.is_err(), "a query on a missing table fails");
+    let tasks: Vec<_> = (0..40i64)
+        .map(|i| {
+            let r = readers.clone();
+            tokio::spawn(async move {
+                sqlx::query_scalar::<_, i64>("SELECT $1 + 1")
+                    .bind(i)
+                    .fetch_one(&*r)
+                    .await
+            })
+        })
+        .collect();
+    for (i, t) in tasks.into_iter().enumerate() {
+        assert_eq!(t.await.unwrap().unwrap(), i as i64 + 1);
+    }
+    let none: Option<i64> = sqlx::query_scalar("SELECT 1 WHERE 0")
+        .fetch_optional(&*readers)
+        .await
+        .unwrap();
+    assert_eq!(none, None);
+    readers.close().await;
+    let closed = sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(&*readers)
+        .await;
+    assert!(matches!(closed, Err(sqlx::Error::PoolClosed)), "{closed:?}");
+}

@@ -10,7 +10,7 @@
 //! `max_members` is never exceeded, `member_count` moves with the rows, and
 //! exactly one owner remains (S30, S31).
 
-use super::{Db, Store, StoreError, StoreResult};
+use super::{Db, Readers, Store, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 
 /// A group row as the app reads it.
@@ -335,7 +335,7 @@ impl Store {
         let mut known_dense = false;
         if !q.words.is_empty() {
             match &self.db {
-                Db::Sqlite { read, .. } => match self.sqlite_word_search(read, q).await? {
+                Db::Sqlite { read, .. } => match self.sqlite_word_search(read.as_ref(), q).await? {
                     WordSearch::Page(ids) => {
                         let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
                         let p = arg(Bind::Text(json), &mut binds);
@@ -518,11 +518,7 @@ impl Store {
     /// One page of a one-word search sorted by name on SQLite, from the
     /// word's rows in `group_words`; `Dense` when the word has so many rows
     /// that walking the name index finds a page sooner.
-    async fn sqlite_word_search(
-        &self,
-        read: &sqlx::SqlitePool,
-        q: &GroupQuery,
-    ) -> StoreResult<WordSearch> {
+    async fn sqlite_word_search(&self, read: &Readers, q: &GroupQuery) -> StoreResult<WordSearch> {
         const DENSE: i64 = 8000;
         let [word] = q.words.as_slice() else {
             return Ok(WordSearch::NotOneWord);
@@ -574,6 +570,7 @@ impl Store {
         let Db::Sqlite { read, .. } = &self.db else {
             return Ok(true);
         };
+        let read: &Readers = read;
         if !q.words.is_empty() {
             let n: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM (SELECT rowid FROM group_search WHERE group_search MATCH $1 LIMIT $2)",

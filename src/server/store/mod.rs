@@ -14,7 +14,7 @@ macro_rules! on_read {
     ($store:expr, $pool:ident => $body:expr) => {
         match &$store.db {
             $crate::server::store::Db::Sqlite { read, .. } => {
-                let $pool = read;
+                let $pool: &$crate::server::store::Readers = read;
                 $body
             }
             $crate::server::store::Db::Postgres(pg) => {
@@ -43,6 +43,7 @@ macro_rules! on_write {
 
 mod activity;
 mod groups;
+mod readers;
 mod sessions;
 mod throttle;
 mod users;
@@ -52,6 +53,8 @@ pub use groups::*;
 pub use sessions::*;
 pub use throttle::*;
 pub use users::*;
+
+pub use readers::Readers;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -99,7 +102,10 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: std::sync::Arc<Readers>,
+        write: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -158,16 +164,18 @@ impl Store {
                 .await
                 .map_err(|e| ConnectError::Open(shown.clone(), e.to_string()))?;
             // Readers beyond a few per core only add memory on SQLite.
-            let read = SqlitePoolOptions::new()
-                .max_connections(max_connections.clamp(2, 6))
-                .min_connections(1)
-                .test_before_acquire(false)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(opts.read_only(false))
-                .await
-                .map_err(|e| ConnectError::Open(shown.clone(), e.to_string()))?;
+            let read = Readers::open(
+                opts,
+                max_connections.clamp(2, 6) as usize,
+                Duration::from_secs(10),
+            )
+            .await
+            .map_err(|e| ConnectError::Open(shown.clone(), e.to_string()))?;
             Ok(Store {
-                db: Db::Sqlite { read, write },
+                db: Db::Sqlite {
+                    read: std::sync::Arc::new(read),
+                    write,
+                },
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url)
