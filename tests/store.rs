@@ -136,13 +136,11 @@ async fn sqlite_readers_queue_recover_and_close() {
     let opts = SqliteConnectOptions::from_str(&url)
         .unwrap()
         .create_if_missing(true);
-    let readers = std::sync::Arc::new(
-        Readers::open(opts, 2, std::time::Duration::from_secs(10))
-            .await
-            .unwrap(),
-    );
+    let readers = Readers::open(opts, 2, std::time::Duration::from_secs(10))
+        .await
+        .unwrap();
     let bad = sqlx::query("SELECT * FROM no_such_table")
-        .fetch_all(&*readers)
+        .fetch_all(&readers)
         .await;
     assert!(bad.is_err(), "a query on a missing table fails");
     let tasks: Vec<_> = (0..40i64)
@@ -151,7 +149,7 @@ async fn sqlite_readers_queue_recover_and_close() {
             tokio::spawn(async move {
                 sqlx::query_scalar::<_, i64>("SELECT $1 + 1")
                     .bind(i)
-                    .fetch_one(&*r)
+                    .fetch_one(&r)
                     .await
             })
         })
@@ -160,13 +158,13 @@ async fn sqlite_readers_queue_recover_and_close() {
         assert_eq!(t.await.unwrap().unwrap(), i as i64 + 1);
     }
     let none: Option<i64> = sqlx::query_scalar("SELECT 1 WHERE 0")
-        .fetch_optional(&*readers)
+        .fetch_optional(&readers)
         .await
         .unwrap();
     assert_eq!(none, None);
     readers.close().await;
     let closed = sqlx::query_scalar::<_, i64>("SELECT 1")
-        .fetch_one(&*readers)
+        .fetch_one(&readers)
         .await;
     assert!(matches!(closed, Err(sqlx::Error::PoolClosed)), "{closed:?}");
 }

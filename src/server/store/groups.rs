@@ -335,7 +335,7 @@ impl Store {
         let mut known_dense = false;
         if !q.words.is_empty() {
             match &self.db {
-                Db::Sqlite { read, .. } => match self.sqlite_word_search(read.as_ref(), q).await? {
+                Db::Sqlite { read, .. } => match self.sqlite_word_search(read, q).await? {
                     WordSearch::Page(ids) => {
                         let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
                         let p = arg(Bind::Text(json), &mut binds);
@@ -570,7 +570,6 @@ impl Store {
         let Db::Sqlite { read, .. } = &self.db else {
             return Ok(true);
         };
-        let read: &Readers = read;
         if !q.words.is_empty() {
             let n: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM (SELECT rowid FROM group_search WHERE group_search MATCH $1 LIMIT $2)",

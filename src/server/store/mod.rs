@@ -14,7 +14,7 @@ macro_rules! on_read {
     ($store:expr, $pool:ident => $body:expr) => {
         match &$store.db {
             $crate::server::store::Db::Sqlite { read, .. } => {
-                let $pool: &$crate::server::store::Readers = read;
+                let $pool = read;
                 $body
             }
             $crate::server::store::Db::Postgres(pg) => {
@@ -102,10 +102,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite {
-        read: std::sync::Arc<Readers>,
-        write: SqlitePool,
-    },
+    Sqlite { read: Readers, write: SqlitePool },
     Postgres(PgPool),
 }
 
@@ -172,10 +169,7 @@ impl Store {
             .await
             .map_err(|e| ConnectError::Open(shown.clone(), e.to_string()))?;
             Ok(Store {
-                db: Db::Sqlite {
-                    read: std::sync::Arc::new(read),
-                    write,
-                },
+                db: Db::Sqlite { read, write },
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url)

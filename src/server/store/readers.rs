@@ -15,11 +15,17 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteQueryResult, SqliteRow, SqliteSta
 use sqlx::{
     ConnectOptions, Connection, Describe, Either, Execute, Executor, Sqlite, SqliteConnection,
 };
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
+/// A cheap handle (clones share the same connections).
+#[derive(Clone)]
 pub struct Readers {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     options: SqliteConnectOptions,
     idle: Mutex<Vec<SqliteConnection>>,
     permits: Semaphore,
@@ -29,7 +35,7 @@ pub struct Readers {
 impl std::fmt::Debug for Readers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Readers")
-            .field("max", &self.permits.available_permits())
+            .field("free", &self.inner.permits.available_permits())
             .finish_non_exhaustive()
     }
 }
@@ -44,7 +50,7 @@ struct Lease<'a> {
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take() {
-            if let Ok(mut idle) = self.readers.idle.lock() {
+            if let Ok(mut idle) = self.readers.inner.idle.lock() {
                 idle.push(conn);
             }
         }
@@ -76,22 +82,29 @@ impl Readers {
     ) -> Result<Self, sqlx::Error> {
         let first = options.connect().await?;
         Ok(Self {
-            options,
-            idle: Mutex::new(vec![first]),
-            permits: Semaphore::new(max.max(1)),
-            wait,
+            inner: Arc::new(Inner {
+                options,
+                idle: Mutex::new(vec![first]),
+                permits: Semaphore::new(max.max(1)),
+                wait,
+            }),
         })
     }
 
     async fn lease(&self) -> Result<Lease<'_>, sqlx::Error> {
-        let permit = tokio::time::timeout(self.wait, self.permits.acquire())
+        let inner = &*self.inner;
+        let permit = tokio::time::timeout(inner.wait, inner.permits.acquire())
             .await
             .map_err(|_| sqlx::Error::PoolTimedOut)?
             .map_err(|_| sqlx::Error::PoolClosed)?;
-        let idle = self.idle.lock().map_err(|_| sqlx::Error::PoolClosed)?.pop();
+        let idle = inner
+            .idle
+            .lock()
+            .map_err(|_| sqlx::Error::PoolClosed)?
+            .pop();
         let conn = match idle {
             Some(c) => c,
-            None => self.options.connect().await?,
+            None => inner.options.connect().await?,
         };
         Ok(Lease {
             readers: self,
@@ -102,8 +115,8 @@ impl Readers {
 
     /// Closes the idle readers and refuses new leases.
     pub async fn close(&self) {
-        self.permits.close();
-        let idle = match self.idle.lock() {
+        self.inner.permits.close();
+        let idle = match self.inner.idle.lock() {
             Ok(mut idle) => std::mem::take(&mut *idle),
             Err(_) => Vec::new(),
         };
