@@ -6,7 +6,10 @@ const baseURL = process.env.BASE_URL || 'http://127.0.0.1:3000';
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  // Whole-test budget. The longest specs drive three browsers through twenty
+  // pages; on a slow host they took 28–31 s, so 30 s failed them for time
+  // alone. Each single expectation still waits at most 10 s.
+  timeout: 90_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   forbidOnly: !!process.env.CI,

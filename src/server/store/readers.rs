@@ -58,8 +58,9 @@ impl Drop for Lease<'_> {
 }
 
 impl Lease<'_> {
-    fn conn(&mut self) -> &mut SqliteConnection {
-        self.conn.as_mut().expect("a lease holds its connection")
+    /// The leased connection (a lease holds one until `settle` drops it).
+    fn conn(&mut self) -> Result<&mut SqliteConnection, sqlx::Error> {
+        self.conn.as_mut().ok_or(sqlx::Error::PoolClosed)
     }
 
     /// Keeps the connection only when the error was the query's own.
@@ -142,7 +143,7 @@ impl<'c> Executor<'c> for &'c Readers {
         Box::pin(
             futures::stream::once(async move {
                 let mut lease = self.lease().await?;
-                let items: Vec<_> = lease.conn().fetch_many(query).collect().await;
+                let items: Vec<_> = lease.conn()?.fetch_many(query).collect().await;
                 if let Some(Err(e)) = items.last() {
                     lease.settle(e);
                 }
@@ -162,7 +163,7 @@ impl<'c> Executor<'c> for &'c Readers {
     {
         Box::pin(async move {
             let mut lease = self.lease().await?;
-            let r = lease.conn().fetch_optional(query).await;
+            let r = lease.conn()?.fetch_optional(query).await;
             if let Err(e) = &r {
                 lease.settle(e);
             }
@@ -180,7 +181,7 @@ impl<'c> Executor<'c> for &'c Readers {
     {
         Box::pin(async move {
             let mut lease = self.lease().await?;
-            lease.conn().prepare_with(sql, parameters).await
+            lease.conn()?.prepare_with(sql, parameters).await
         })
     }
 
@@ -193,7 +194,7 @@ impl<'c> Executor<'c> for &'c Readers {
     {
         Box::pin(async move {
             let mut lease = self.lease().await?;
-            lease.conn().describe(sql).await
+            lease.conn()?.describe(sql).await
         })
     }
 }
