@@ -2,7 +2,9 @@
 // sign-out and sign-in work, a wrong password gets the one generic message,
 // the profile saves and user text renders as text (no XSS), a password change
 // ends the other sessions, the verification email's link verifies the address,
-// and a deleted account can no longer sign in. Each test uses its own account.
+// a deleted account can no longer sign in, a refused registration keeps what
+// was typed, and sign-in returns to the page that asked for it. Each test uses
+// its own account.
 import {
   test,
   expect,
@@ -179,5 +181,46 @@ test.describe('accounts', () => {
     await submitLogin(page, user.username, user.password);
     await expect(page.getByText(WRONG_CREDENTIALS, { exact: true })).toBeVisible();
     await expect(signOutButton(page)).toHaveCount(0);
+  });
+
+  test('a refused registration keeps what was typed and says why beside the field', async ({ page, consoleErrors }) => {
+    consoleErrors.allow(CLIENT_ERROR_STATUS);
+    const user = uniqueUser();
+    await page.goto('/register');
+    await waitForHydration(page);
+    await page.getByLabel('Username', { exact: true }).fill(user.username);
+    await page.getByLabel('Email', { exact: true }).fill(user.email);
+    await page.getByLabel('Password', { exact: true }).fill('password');
+    await page.getByRole('button', { name: 'Create account', exact: true }).click();
+
+    const password = page.getByLabel('Password', { exact: true });
+    await expect(password).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByText(/too common or easy to guess/)).toBeVisible();
+    await expect(password).toHaveValue('');
+    await expect(page.getByLabel('Username', { exact: true })).toHaveValue(user.username);
+    await expect(page.getByLabel('Email', { exact: true })).toHaveValue(user.email);
+    await expect(signOutButton(page)).toHaveCount(0);
+
+    // Fixing the password is enough: the account is created and signed in.
+    await waitForHydration(page);
+    await password.fill(user.password);
+    await page.getByRole('button', { name: 'Create account', exact: true }).click();
+    await expect(signOutButton(page)).toBeVisible();
+  });
+
+  test('sign-in returns to the page that asked for it', async ({ page }) => {
+    const user = uniqueUser();
+    await register(page, user);
+    await signOut(page);
+
+    await page.goto('/account/sessions');
+    await page.getByRole('link', { name: 'sign in', exact: true }).click();
+    await expect(page).toHaveURL(/\/login\?next=/);
+    await waitForHydration(page);
+    await page.getByLabel('Username or email', { exact: true }).fill(user.username);
+    await page.getByLabel('Password', { exact: true }).fill(user.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(page).toHaveURL(/\/account\/sessions$/);
+    await expect(signOutButton(page)).toBeVisible();
   });
 });

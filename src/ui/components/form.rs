@@ -53,22 +53,8 @@ pub fn Field(
         }
     };
     let described = {
-        let err_id = err_id.clone();
-        let hint_id = hint_id.clone();
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if message().is_some() {
-                ids.push(err_id.clone());
-            }
-            if ids.is_empty() {
-                None
-            } else {
-                Some(ids.join(" "))
-            }
-        }
+        let id = id.clone();
+        move || described_by(&id, hint.is_some(), message().is_some())
     };
     // Leptos renders a textarea's text on the server without escaping it, so
     // `</textarea><script>` typed by a user would break out (S26). The server
@@ -130,13 +116,89 @@ pub fn Checkbox(
     }
 }
 
+/// The ids that describe field `id`: its hint and its error, when present.
+fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
+    match (hint, error) {
+        (false, false) => None,
+        (true, false) => Some(format!("{id}-hint")),
+        (false, true) => Some(format!("{id}-error")),
+        (true, true) => Some(format!("{id}-hint {id}-error")),
+    }
+}
+
+/// The text of an error that belongs to no single field.
+fn form_level(error: Option<&AppError>) -> Option<String> {
+    match error {
+        None | Some(AppError::Invalid(_)) => None,
+        Some(e) => Some(e.to_string()),
+    }
+}
+
+/// The error that a plain form post to server function `path` carried back
+/// in the URL (`__path` and `__err`, put there by the server for a post that
+/// came without JavaScript), read once while the page renders.
+pub fn posted_error(path: &str) -> Option<AppError> {
+    use leptos::server::ServerActionError;
+    use leptos::server_fn::error::ServerFnUrlError;
+    use_context::<ServerActionError>()
+        .filter(|e| e.path() == path)
+        .map(|e| ServerFnUrlError::<AppError>::decode_err(e.err()))
+}
+
+/// A labelled field rendered once, for forms that post plainly (the page
+/// reloads with the server's answer): nothing in it changes afterwards, so
+/// it carries no reactive code into the browser. A refused form shows what
+/// was typed (never a password) and the message beside the field.
+#[component]
+pub fn PlainField(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    error: Option<AppError>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] maxlength: Option<usize>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let message = error.as_ref().and_then(|e| e.field(name));
+    let kept = error
+        .as_ref()
+        .filter(|_| kind != "password")
+        .and_then(|e| e.value(name));
+    let described = described_by(&id, hint.is_some(), message.is_some());
+    let invalid = message.as_ref().map(|_| "true");
+    let hidden = message.is_none();
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
+            <input id=id.clone() name=name type=kind
+                autocomplete=autocomplete
+                required=required
+                maxlength=maxlength
+                aria-invalid=invalid
+                aria-describedby=described
+                value=kept/>
+            <p class="field-error" id=format!("{id}-error") hidden=hidden>{message}</p>
+        </div>
+    }
+}
+
+/// The message for an error of a plain form that belongs to no single field.
+#[component]
+pub fn PlainFormError(error: Option<AppError>) -> impl IntoView {
+    view! {
+        <div class="form-error" role="alert">
+            {form_level(error.as_ref()).map(|t| view! { <p>{t}</p> })}
+        </div>
+    }
+}
+
 /// The message for an error that belongs to no single field.
 #[component]
 pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
-    let text = move || match error.get() {
-        None | Some(AppError::Invalid(_)) => None,
-        Some(e) => Some(e.to_string()),
-    };
+    let text = move || form_level(error.get().as_ref());
     view! {
         <div class="form-error" role="alert">
             {move || text().map(|t| view! { <p>{t}</p> })}
