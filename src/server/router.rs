@@ -118,7 +118,7 @@ pub async fn build_state(
     let leptos_options = leptos_options(&settings);
     release_freed_memory();
     restore_purge_delay();
-    Ok(AppState {
+    Ok(AppState::from(super::state::Shared {
         leptos_options,
         store,
         tracker: ActivityTracker::new(settings.track_activity == OnOff::On),
@@ -131,7 +131,7 @@ pub async fn build_state(
         page_cache: Default::default(),
         last_alert: Default::default(),
         geo,
-    })
+    }))
 }
 
 /// Start-up compresses the assets and computes a dummy argon2 hash; both
