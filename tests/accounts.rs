@@ -378,6 +378,64 @@ async fn throttling(engine: Engine, name: &str) {
 }
 both_engines!(throttling_locks_and_resets, throttling);
 
+/// S10: never more than the cap of failures in a row, however slowly they
+/// come, and whichever name of the account is typed; an operator unlocks.
+async fn throttle_cap(engine: Engine, name: &str) {
+    let Some(app) = spawn_app(engine, name, &[("throttle-account-max-consecutive", "12")]).await
+    else {
+        return;
+    };
+    let u = unique("cap");
+    let email = format!("{u}@example.com");
+    app.register(&u, &email, PW).await;
+    for i in 0..12 {
+        // Each failure in a window of its own: no delay ever starts.
+        app.clock.advance(chrono::Duration::minutes(16));
+        let login = match i % 3 {
+            0 => u.clone(),
+            1 => email.to_uppercase(),
+            _ => u.to_uppercase(),
+        };
+        let r = app.login(&login, "wrong-password-x").await;
+        assert_eq!(r.status, 401, "attempt {i}: {}", r.body);
+    }
+    // The 13th attempt is refused, even with the right password, and stays so.
+    for _ in 0..2 {
+        app.clock.advance(chrono::Duration::days(3));
+        assert_eq!(app.login(&u, PW).await.status, 429);
+        assert_eq!(app.login(&email, PW).await.status, 429);
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vestibule"))
+        .args(["unlock-account", &email, "--database-url", &app.db.url])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(app.login(&u, PW).await.status, 200);
+    // A name that is no account is throttled alike (S8): delays, then the cap.
+    let nobody = unique("nobody");
+    for i in 0..12 {
+        app.clock.advance(chrono::Duration::minutes(16));
+        assert_eq!(
+            app.login(&nobody, "wrong-password-x").await.status,
+            401,
+            "{i}"
+        );
+    }
+    app.clock.advance(chrono::Duration::days(3));
+    assert_eq!(app.login(&nobody, PW).await.status, 429);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vestibule"))
+        .args(["unlock-account", &nobody, "--database-url", &app.db.url])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "no such account");
+    app.stop().await;
+}
+both_engines!(throttle_caps_failures_in_a_row, throttle_cap);
+
 async fn throttle_off(engine: Engine, name: &str) {
     let Some(app) = spawn_app(engine, name, &[("throttle", "off")]).await else {
         return;
@@ -474,12 +532,89 @@ async fn password_change(engine: Engine, name: &str) {
     let r = app
         .call(
             "change_password",
-            &[("current_password", new_pw), ("new_password", PW)],
+            &[
+                ("current_password", new_pw),
+                ("new_password", PW),
+                ("others_choice", "1"),
+            ],
             Some(&a2),
         )
         .await;
     assert_eq!(r.status, 200);
     assert!(app.whoami(&c).await.is_some());
+    // Without the form's marker the default is on (S20): a plain API call
+    // that says nothing signs the others out.
+    let d = app.login(&u, PW).await.session_cookie().unwrap();
+    let a3 = app.login(&u, PW).await.session_cookie().unwrap();
+    let r = app
+        .call(
+            "change_password",
+            &[("current_password", PW), ("new_password", new_pw)],
+            Some(&a3),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(app.whoami(&c).await, None);
+    assert_eq!(app.whoami(&d).await, None);
+    // An unreadable choice is refused and changes nothing.
+    let a4 = r.session_cookie().unwrap();
+    let r = app
+        .call(
+            "change_password",
+            &[
+                ("current_password", new_pw),
+                ("new_password", PW),
+                ("sign_out_others", "maybe"),
+            ],
+            Some(&a4),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(app.login(&u, new_pw).await.status, 200);
+    // A remembered session stays remembered: the rotated cookie keeps a
+    // Max-Age (the session's remaining lifetime); a browser-session one has none.
+    let r = app
+        .call(
+            "login",
+            &[("login", &u), ("password", new_pw), ("remember", "on")],
+            None,
+        )
+        .await;
+    let kept = r.session_cookie().unwrap();
+    let r = app
+        .call(
+            "change_password",
+            &[("current_password", new_pw), ("new_password", PW)],
+            Some(&kept),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let header = r.set_cookie_header().unwrap();
+    let max_age: i64 = header
+        .split("Max-Age=")
+        .nth(1)
+        .and_then(|v| v.split(';').next())
+        .and_then(|v| v.trim().parse().ok())
+        .expect("a remembered session's new cookie has a Max-Age");
+    assert!(max_age > 29 * 24 * 3600, "{header}");
+    let r = app
+        .call(
+            "change_password",
+            &[("current_password", PW), ("new_password", new_pw)],
+            Some(&a4),
+        )
+        .await;
+    assert_eq!(r.status, 401, "a4 was signed out by the previous change");
+    let plain = app.login(&u, PW).await.session_cookie().unwrap();
+    let r = app
+        .call(
+            "change_password",
+            &[("current_password", PW), ("new_password", new_pw)],
+            Some(&plain),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(!r.set_cookie_header().unwrap().contains("Max-Age="));
     // Anonymous callers are refused.
     let r = app
         .call(
@@ -502,6 +637,47 @@ async fn profile(engine: Engine, name: &str) {
     };
     let u = unique("pro");
     let c = app.register(&u, &format!("{u}@example.com"), PW).await;
+    // Without JavaScript a success comes back to the page, which says so.
+    let plain = |form: Vec<(&'static str, &'static str)>| {
+        let (app, c) = (&app, c.clone());
+        async move {
+            app.http
+                .post(app.url("/api/update_profile"))
+                .header("accept", "text/html")
+                .header("sec-fetch-site", "same-origin")
+                .header("referer", app.url("/account?done=old&x=1"))
+                .header("cookie", format!("vestibule_session={c}"))
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = plain(vec![
+        ("first_name", "Plain"),
+        ("last_name", ""),
+        ("bio", ""),
+        ("profile_picture_url", ""),
+    ])
+    .await;
+    assert_eq!(r.status(), 302);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(loc, "/account?x=1&done=profile");
+    let page = app.get(&loc, Some(&c)).await;
+    assert!(page.body.contains("Profile saved."), "{}", page.body);
+    // A refusal comes back with its error and no success note.
+    let r = plain(vec![
+        ("first_name", "Plain"),
+        ("last_name", ""),
+        ("bio", ""),
+        ("profile_picture_url", "javascript:alert(1)"),
+    ])
+    .await;
+    assert_eq!(r.status(), 302);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(!loc.contains("done=profile"), "{loc}");
+    let page = app.get(&loc.replace(&app.base, ""), Some(&c)).await;
+    assert!(!page.body.contains("Profile saved."));
     let xss = "\"><img src=x onerror=alert(1)>";
     let bio_xss = "</textarea><script>alert(2)</script>\"><img src=x onerror=alert(1)>";
     let ok = [
@@ -637,6 +813,24 @@ async fn email_change(engine: Engine, name: &str) {
     );
     assert_eq!(user_row(&app, &new).await.email, new);
     app.mail_with(&old, "was changed").await;
+    // The change is on the timeline of the session that asked for it.
+    let t = app
+        .call(
+            "timeline",
+            &[("kind", "account"), ("session", ""), ("before", "")],
+            Some(&c),
+        )
+        .await;
+    assert_eq!(t.status, 200, "{}", t.body);
+    let v: serde_json::Value = serde_json::from_str(&t.body).unwrap();
+    let kinds: Vec<&str> = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"email_changed"), "{kinds:?}");
+    assert!(kinds.contains(&"email_change_requested"), "{kinds:?}");
     // Replaying the link does nothing new.
     assert_eq!(
         app.call("confirm_email", &[("token", token)], None)
@@ -647,6 +841,50 @@ async fn email_change(engine: Engine, name: &str) {
     app.stop().await;
 }
 both_engines!(email_change_takes_effect_at_confirmation, email_change);
+
+/// S22 under throttling: once wrong current passwords lock the account, the
+/// right one is refused too and no confirmation link goes out.
+async fn email_change_locked(engine: Engine, name: &str) {
+    let Some(app) = spawn_app(engine, name, &[]).await else {
+        return;
+    };
+    let u = unique("eml");
+    let new = format!("{u}-new@example.com");
+    let c = app.register(&u, &format!("{u}@example.com"), PW).await;
+    for _ in 0..5 {
+        let r = app
+            .call(
+                "change_email",
+                &[("new_email", &new), ("current_password", "wrong-one-here")],
+                Some(&c),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+    }
+    let r = app
+        .call(
+            "change_email",
+            &[("new_email", &new), ("current_password", PW)],
+            Some(&c),
+        )
+        .await;
+    assert_eq!(r.status, 429, "{}", r.body);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let sent_to_new = std::fs::read_dir(&app.outbox)
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| {
+                    std::fs::read_to_string(e.path())
+                        .unwrap_or_default()
+                        .contains(&new)
+                })
+                .count()
+        })
+        .unwrap_or(0);
+    assert_eq!(sent_to_new, 0, "no link while the account is locked");
+    app.stop().await;
+}
+both_engines!(email_change_is_refused_while_locked, email_change_locked);
 
 async fn deletion(engine: Engine, name: &str) {
     let Some(app) = spawn_app(engine, name, &[]).await else {

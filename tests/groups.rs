@@ -591,6 +591,58 @@ async fn matrix(engine: Engine, name: &str) {
 }
 both_engines!(authorization_matrix_for_every_group_function, matrix);
 
+/// Without JavaScript a refused new group comes back as it was sent: the
+/// type chosen and the boxes unticked, not the defaults.
+async fn refused_form_kept(engine: Engine, name: &str) {
+    let Some(app) = spawn_app(engine, name, &[]).await else {
+        return;
+    };
+    let (_, cookie, _) = verified(&app, "kept").await;
+    let r = app
+        .http
+        .post(app.url("/api/create_group"))
+        .header("accept", "text/html")
+        .header("sec-fetch-site", "same-origin")
+        .header("referer", app.url("/groups/new"))
+        .header("cookie", format!("vestibule_session={cookie}"))
+        .form(&[
+            ("name", ""),
+            ("slug", ""),
+            ("description", ""),
+            ("group_type", "study"),
+            ("tags", ""),
+            ("max_members", ""),
+            ("join_question", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    let page = app.get(&loc.replace(&app.base, ""), Some(&cookie)).await;
+    let tag_of = |id: &str| {
+        let at = page.body.find(&format!("id=\"{id}\"")).expect(id);
+        let start = page.body[..at].rfind('<').unwrap();
+        let end = at + page.body[at..].find('>').unwrap();
+        page.body[start..=end].to_string()
+    };
+    for id in ["f-is_public", "f-is_open", "f-show_members"] {
+        assert!(!tag_of(id).contains("checked"), "{id}: {}", tag_of(id));
+    }
+    let option = |v: &str| {
+        let at = page.body.find(&format!("<option value=\"{v}\"")).expect(v);
+        let end = at + page.body[at..].find('>').unwrap();
+        page.body[at..=end].to_string()
+    };
+    assert!(
+        option("study").contains("selected"),
+        "the type chosen is kept"
+    );
+    assert!(!option("community").contains("selected"));
+    app.stop().await;
+}
+both_engines!(a_refused_group_form_keeps_choices, refused_form_kept);
+
 async fn capacity(engine: Engine, name: &str) {
     let Some(app) = spawn_app(engine, name, &[]).await else {
         return;
@@ -881,6 +933,23 @@ async fn search(engine: Engine, name: &str) {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("espresso"));
     assert_eq!(app.get("/groups/no-such-group", None).await.status, 404);
+    // A hand-made filter that cannot be read says which and why, with a 4xx.
+    let page = app.get("/groups?sort=sideways", None).await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body.contains("Choose a listed sort order."),
+        "{}",
+        page.body
+    );
+    // The manage page answers with the status of what it says.
+    let u = unique("mg");
+    let c = app.register(&u, &format!("{u}@example.com"), PW).await;
+    let page = app.get("/groups/no-such-group/manage", Some(&c)).await;
+    assert_eq!(page.status, 404);
+    assert!(page.body.contains("Group not found"));
+    let page = app.get("/groups/cafe-koln/manage", Some(&c)).await;
+    assert_eq!(page.status, 403, "a stranger may not manage");
+    assert!(page.body.contains("permission"));
     app.stop().await;
 }
 both_engines!(search_finds_by_name_description_and_tag, search);

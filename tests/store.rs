@@ -90,17 +90,18 @@ async fn throttle_contract(engine: Engine, name: &str) {
     let mut counts: Vec<i32> = futures::future::join_all(futs)
         .await
         .into_iter()
-        .map(|r| r.unwrap())
+        .map(|r| r.unwrap().in_window)
         .collect();
     counts.sort();
     assert_eq!(counts, (1..=20).collect::<Vec<_>>());
     let n = s
-        .throttle_fail("k", now, w, |n| {
-            (n > 20).then(|| chrono::Duration::seconds(30))
+        .throttle_fail("k", now, w, |c| {
+            (c.in_window > 20).then(|| chrono::Duration::seconds(30))
         })
         .await
         .unwrap();
-    assert_eq!(n, 21);
+    assert_eq!(n.in_window, 21);
+    assert_eq!(n.in_a_row, 21);
     assert!(s
         .throttle_get("k")
         .await
@@ -108,16 +109,60 @@ async fn throttle_contract(engine: Engine, name: &str) {
         .unwrap()
         .locked_until
         .is_some());
-    // A new window starts over.
+    // A new window starts over; the count in a row goes on.
     let later = now + chrono::Duration::minutes(20);
-    assert_eq!(
-        s.throttle_fail("k", later, later - chrono::Duration::minutes(15), |_| None)
-            .await
-            .unwrap(),
-        1
-    );
+    let c = s
+        .throttle_fail("k", later, later - chrono::Duration::minutes(15), |_| None)
+        .await
+        .unwrap();
+    assert_eq!((c.in_window, c.in_a_row), (1, 22));
+    assert_eq!(s.throttle_get("k").await.unwrap().unwrap().consecutive, 22);
     s.throttle_reset("k").await.unwrap();
     assert!(s.throttle_get("k").await.unwrap().is_none());
+    // Cleanup: old windows go, except accounts' counts and long runs of names.
+    let old = now - chrono::Duration::hours(2);
+    let ow = old - chrono::Duration::minutes(15);
+    s.throttle_fail("ip:10.0.0.9", old, ow, |_| None)
+        .await
+        .unwrap();
+    s.throttle_fail("user:someone", old, ow, |_| None)
+        .await
+        .unwrap();
+    s.throttle_fail("acct:short-run", old, ow, |_| None)
+        .await
+        .unwrap();
+    for _ in 0..10 {
+        s.throttle_fail("acct:long-run", old, ow, |_| None)
+            .await
+            .unwrap();
+    }
+    let gone = s
+        .throttle_cleanup(
+            now - chrono::Duration::minutes(30),
+            "user:",
+            10,
+            now - chrono::Duration::days(30),
+        )
+        .await
+        .unwrap();
+    assert_eq!(gone, 2);
+    assert!(s.throttle_get("ip:10.0.0.9").await.unwrap().is_none());
+    assert!(s.throttle_get("acct:short-run").await.unwrap().is_none());
+    assert!(s.throttle_get("user:someone").await.unwrap().is_some());
+    assert!(s.throttle_get("acct:long-run").await.unwrap().is_some());
+    // After 30 quiet days the long run of a name goes too; the account stays.
+    let much_later = now + chrono::Duration::days(31);
+    let gone = s
+        .throttle_cleanup(
+            much_later,
+            "user:",
+            10,
+            much_later - chrono::Duration::days(30),
+        )
+        .await
+        .unwrap();
+    assert_eq!(gone, 1);
+    assert!(s.throttle_get("user:someone").await.unwrap().is_some());
     s.close().await;
     db.drop_db().await;
 }

@@ -33,7 +33,7 @@ pub async fn update_profile(
         .await
     }
     .await;
-    ctx::respond(r)
+    ctx::respond_done(r, "profile")
 }
 
 /// Changes the password; needs the current one.
@@ -42,11 +42,16 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
     sign_out_others: Option<String>,
+    others_choice: Option<String>,
 ) -> Result<(), AppError> {
     let state = ctx::state()?;
     let meta = ctx::meta();
     let r = async {
         let (who, user) = crate::server::accounts::caller_user(ctx::caller().as_ref())?;
+        let sign_out_others = crate::server::accounts::sign_out_others_choice(
+            sign_out_others.as_deref(),
+            others_choice.is_some(),
+        )?;
         crate::server::accounts::change_password(
             &state,
             &who,
@@ -54,14 +59,14 @@ pub async fn change_password(
             crate::server::accounts::PasswordChange {
                 current_password,
                 new_password,
-                sign_out_others: sign_out_others.is_some(),
+                sign_out_others,
             },
             &meta,
         )
         .await
     }
     .await;
-    let cookie = ctx::respond(r)?;
+    let cookie = ctx::respond_done(r, "password")?;
     ctx::set_cookie(&cookie);
     Ok(())
 }
@@ -87,7 +92,7 @@ pub async fn change_email(new_email: String, current_password: String) -> Result
         .await
     }
     .await;
-    ctx::respond(r)
+    ctx::respond_done(r, "email")
 }
 
 /// Confirms an address from an emailed link. **Anyone holding the link.**
@@ -109,7 +114,7 @@ pub async fn resend_verification() -> Result<(), AppError> {
         Ok(())
     }
     .await;
-    ctx::respond(r)
+    ctx::respond_done(r, "resent")
 }
 
 /// Deletes the account (soft); needs the current password.

@@ -51,6 +51,15 @@ pub(crate) mod ctx {
         r
     }
 
+    /// [`respond`], and after a success of a plain form post, back to the
+    /// page with `done=<note>` ([`note_done`]).
+    pub fn respond_done<T>(r: Result<T, AppError>, note: &str) -> Result<T, AppError> {
+        if r.is_ok() {
+            note_done(note);
+        }
+        respond(r)
+    }
+
     pub fn set_cookie(value: &str) {
         if let (Some(res), Ok(v)) = (
             use_context::<leptos_axum::ResponseOptions>(),
@@ -60,18 +69,82 @@ pub(crate) mod ctx {
         }
     }
 
-    /// Only local paths are followed after sign-in (no open redirect).
+    /// After a plain form post (no JavaScript) that succeeded, sends the
+    /// browser back to the form's page with `done=<note>`, so the page can
+    /// say what happened. Calls from the page's script (fetch) are left alone.
+    pub fn note_done(note: &str) {
+        let Some(p) = parts() else {
+            return;
+        };
+        let html = p
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+        let referer = p
+            .headers
+            .get(http::header::REFERER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|r| url::Url::parse(r).ok());
+        let (true, Some(back)) = (html, referer) else {
+            return;
+        };
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in back.query_pairs() {
+            if !matches!(k.as_ref(), "done" | "__err" | "__path") {
+                query.append_pair(&k, &v);
+            }
+        }
+        query.append_pair("done", note);
+        let path = safe_next(Some(back.path().to_string()), "/");
+        leptos_axum::redirect(&format!("{path}?{}", query.finish()));
+    }
+
+    /// Only local paths are followed after sign-in (no open redirect): one
+    /// leading `/` not followed by another slash or backslash, and nothing but
+    /// visible ASCII (browsers drop tabs and newlines from a Location, so
+    /// `/\t/evil.example` would become `//evil.example`; a CR or LF would not
+    /// even make a header). Anything else goes to `default`.
     pub fn safe_next(next: Option<String>, default: &str) -> String {
         match next {
             Some(n)
                 if n.starts_with('/')
                     && !n.starts_with("//")
                     && !n.contains('\\')
-                    && n.len() <= 500 =>
+                    && n.len() <= 500
+                    && n.bytes().all(|b| b.is_ascii_graphic()) =>
             {
                 n
             }
             _ => default.to_string(),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::safe_next;
+
+        #[test]
+        fn next_stays_on_this_site() {
+            let go = |n: &str| safe_next(Some(n.to_string()), "/account");
+            assert_eq!(go("/account/sessions"), "/account/sessions");
+            assert_eq!(go("/groups?q=a%20b&page=2"), "/groups?q=a%20b&page=2");
+            for bad in [
+                "//evil.example",
+                "/\\evil.example",
+                "\\\\evil.example",
+                "/\t/evil.example",
+                "/\n/evil.example",
+                "/\r\nSet-Cookie: x=1",
+                "/ /evil.example",
+                "https://evil.example/",
+                "evil.example",
+                "/caf\u{e9}",
+                "",
+            ] {
+                assert_eq!(go(bad), "/account", "{bad:?}");
+            }
+            assert_eq!(safe_next(None, "/account"), "/account");
         }
     }
 }

@@ -36,6 +36,8 @@ pub async fn revoke_session(id: String) -> Result<(), AppError> {
             state.settings.is_https(),
         ));
         leptos_axum::redirect("/login");
+    } else {
+        ctx::note_done("revoked");
     }
     Ok(())
 }
@@ -50,7 +52,7 @@ pub async fn revoke_other_sessions() -> Result<u64, AppError> {
         crate::server::sessions::revoke_others(&state, &who, &meta).await
     }
     .await;
-    ctx::respond(r)
+    ctx::respond_done(r, "others")
 }
 
 /// Ends the session named by a sign-in alert's link (signed, expiring, works

@@ -437,17 +437,24 @@ pub async fn sign_in(
         // Cannot match any account: refuse before any hashing (S3).
         return Err(AppError::BadCredentials);
     }
-    if throttle::is_locked(state, &login, meta.ip)
-        .await
-        .map_err(|e| store_err(e, meta))?
-    {
-        return Err(AppError::TooManyAttempts);
-    }
+    // Known and unknown names take the same steps (S8, S9): look up, check
+    // the lock, verify (a dummy hash when there is no account).
     let user = state
         .store
         .find_user_by_login(&login)
         .await
         .map_err(|e| store_err(e, meta))?;
+    let known_id = user.as_ref().map(|u| u.id.clone());
+    let subject = match &known_id {
+        Some(id) => throttle::Subject::Account(id),
+        None => throttle::Subject::Name(&login),
+    };
+    if throttle::is_locked(state, subject, meta.ip)
+        .await
+        .map_err(|e| store_err(e, meta))?
+    {
+        return Err(AppError::TooManyAttempts);
+    }
     let stored = user.as_ref().and_then(|u| u.hashed_password.as_deref());
     let verdict = state
         .passwords
@@ -462,7 +469,7 @@ pub async fn sign_in(
             u
         }
         (_, maybe_user) => {
-            throttle::record_failure(state, &login, meta.ip)
+            throttle::record_failure(state, subject, meta.ip)
                 .await
                 .map_err(|e| store_err(e, meta))?;
             if let Some(u) = maybe_user {
@@ -471,7 +478,7 @@ pub async fn sign_in(
             return Err(AppError::BadCredentials);
         }
     };
-    throttle::record_success(state, &login)
+    throttle::record_success(state, &user.id)
         .await
         .map_err(|e| store_err(e, meta))?;
     let (_, cookie, _) =
@@ -614,7 +621,7 @@ async fn check_current_password(
     field: &str,
     meta: &RequestMeta,
 ) -> Result<(), AppError> {
-    if throttle::is_locked(state, &user.username, meta.ip)
+    if throttle::is_locked(state, throttle::Subject::Account(&user.id), meta.ip)
         .await
         .map_err(|e| store_err(e, meta))?
     {
@@ -637,7 +644,7 @@ async fn check_current_password(
     };
     if !ok {
         state.tracker.failed(&who.session_id);
-        throttle::record_failure(state, &user.username, meta.ip)
+        throttle::record_failure(state, throttle::Subject::Account(&user.id), meta.ip)
             .await
             .map_err(|e| store_err(e, meta))?;
         record(
@@ -715,7 +722,7 @@ pub async fn change_password(
         0
     };
     let token = new_session_token();
-    state
+    let lifetime = state
         .store
         .rotate_session_token(&who.session_id, &token_hash(&token), now)
         .await
@@ -740,8 +747,34 @@ pub async fn change_password(
             base_url(state)
         ),
     );
-    // A remembered session keeps its persistence; the cookie is re-issued.
-    Ok(session::set_cookie(state.settings.is_https(), &token, None))
+    // A remembered session keeps its persistence: the new cookie lives as
+    // long as the session still may; a browser-session cookie stays one.
+    let max_age = lifetime.and_then(|(created, expires)| {
+        let remembered = created
+            .map(|c| expires - c > state.settings.absolute(false))
+            .unwrap_or(false);
+        remembered.then(|| expires - now)
+    });
+    Ok(session::set_cookie(
+        state.settings.is_https(),
+        &token,
+        max_age,
+    ))
+}
+
+/// Whether a password change signs out the other sessions (S20): on unless
+/// the caller says otherwise. An unticked box sends nothing, so the form also
+/// sends `others_choice`; without it (a plain API call) the default is on.
+pub fn sign_out_others_choice(value: Option<&str>, form_shown: bool) -> Result<bool, AppError> {
+    match value.map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(!form_shown),
+        Some(v) if matches!(v.as_str(), "on" | "true" | "1" | "yes") => Ok(true),
+        Some(v) if matches!(v.as_str(), "off" | "false" | "0" | "no") => Ok(false),
+        Some(_) => Err(AppError::invalid(
+            "sign_out_others",
+            "Choose whether to sign out other sessions.",
+        )),
+    }
 }
 
 pub struct EmailChange {
@@ -771,7 +804,9 @@ pub async fn request_email_change(
         errors.add("new_email", "This is already your email address.");
         return Err(AppError::Invalid(errors));
     }
-    if let Err(AppError::Invalid(f)) = check_current_password(
+    // Any refusal stops here: a wrong password (beside its field, with what
+    // was typed kept), a locked account or an internal failure (S22).
+    match check_current_password(
         state,
         who,
         user,
@@ -781,10 +816,14 @@ pub async fn request_email_change(
     )
     .await
     {
-        for (k, v) in f.fields {
-            errors.add(&k, v);
+        Ok(()) => {}
+        Err(AppError::Invalid(f)) => {
+            for (k, v) in f.fields {
+                errors.add(&k, v);
+            }
+            return Err(AppError::Invalid(errors));
         }
-        return Err(AppError::Invalid(errors));
+        Err(other) => return Err(other),
     }
     if state
         .store
@@ -797,7 +836,12 @@ pub async fn request_email_change(
     }
     let token = state.signer.sign(
         "change_email",
-        &(user.id.as_str(), user.email.as_str(), email.as_ref()),
+        &(
+            user.id.as_str(),
+            user.email.as_str(),
+            email.as_ref(),
+            who.session_id.as_str(),
+        ),
         state.now() + chrono::Duration::hours(24),
     );
     let link = format!("{}verify-email?token={token}", base_url(state));
@@ -851,10 +895,9 @@ pub async fn confirm_email(
         }
         return Ok(email);
     }
-    if let Some((user_id, old, new)) =
-        state
-            .signer
-            .verify::<(String, String, String)>("change_email", token, now)
+    if let Some((user_id, old, new, session_id)) = state
+        .signer
+        .verify::<(String, String, String, String)>("change_email", token, now)
     {
         if state
             .store
@@ -878,6 +921,17 @@ pub async fn confirm_email(
         if !ok {
             return Err(AppError::InvalidLink);
         }
+        // On the timeline of the session that asked for the change.
+        record(
+            state,
+            &session_id,
+            &user_id,
+            "email_changed",
+            meta,
+            200,
+            Some(serde_json::json!({"from": old, "to": new})),
+        )
+        .await;
         state.mailer.send(
             &old,
             "Your email address was changed",
@@ -958,7 +1012,19 @@ pub async fn cleanup(state: &AppState) {
         Err(e) => tracing::warn!(error = %e, "session cleanup failed"),
     }
     let window = chrono::Duration::minutes(state.settings.throttle_window_minutes.max(1).into());
-    if let Err(e) = state.store.throttle_cleanup(now - window * 2).await {
+    // Accounts keep their count in a row until a success (S10); names that
+    // are no account keep a long run for 30 quiet days, so the cap does not
+    // tell them apart from accounts.
+    if let Err(e) = state
+        .store
+        .throttle_cleanup(
+            now - window * 2,
+            throttle::ACCOUNT_PREFIX,
+            10,
+            now - chrono::Duration::days(30),
+        )
+        .await
+    {
         tracing::warn!(error = %e, "throttle cleanup failed");
     }
 }

@@ -47,6 +47,12 @@ enum Command {
         )]
         password: String,
     },
+    /// Clear the sign-in throttle of an account (by username or email), for
+    /// example after 100 failed sign-ins in a row locked it for good (S10).
+    UnlockAccount {
+        /// The username or email address of the account.
+        login: String,
+    },
     /// Fill a database for the sessions benchmark (never on a real database).
     #[command(hide = true)]
     BenchSeed {
@@ -174,6 +180,32 @@ async fn bench_seed(
     Ok(())
 }
 
+/// Clears the throttle counters of the account `login` names (and of the
+/// name itself, as typed before the account existed).
+async fn unlock_account(url: &str, login: &str) -> Result<(), String> {
+    use super::throttle::{account_key, subject_key, Subject};
+    let store = Store::connect(url, 2).await.map_err(|e| e.to_string())?;
+    store.migrate().await.map_err(|e| e.to_string())?;
+    let user = store
+        .find_user_by_login(login.trim())
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no account is called {login:?}"))?;
+    for key in [
+        subject_key(Subject::Account(&user.id)),
+        account_key(&user.username),
+        account_key(&user.email),
+    ] {
+        store
+            .throttle_reset(&key)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    store.close().await;
+    println!("unlocked {}", user.username);
+    Ok(())
+}
+
 /// Hashes with the production parameters on `threads` threads for `seconds`.
 fn hash_rate(seconds: u64, threads: Option<usize>) -> Result<(), String> {
     use super::passwords::{hash_with_params, M_COST, P_COST, T_COST};
@@ -242,6 +274,7 @@ pub fn main() -> ExitCode {
         "hash-rate",
         "bench-seed",
         "seed-demo",
+        "unlock-account",
         "help",
         "--help",
         "-h",
@@ -292,6 +325,10 @@ pub fn main() -> ExitCode {
                     .map_err(|e| e.to_string())
             }
             Some(Command::HashRate { seconds, threads }) => hash_rate(seconds, threads),
+            Some(Command::UnlockAccount { login }) => {
+                init_tracing(LogFormat::Pretty);
+                unlock_account(&cli.database_url, &login).await
+            }
             Some(Command::SeedDemo { groups, password }) => {
                 init_tracing(LogFormat::Pretty);
                 super::seed::seed_demo(&cli.database_url, groups, &password).await

@@ -83,6 +83,14 @@ pub struct ServeSettings {
     /// Failures per account before sign-in is slowed down.
     #[arg(long, env = "VESTIBULE_THROTTLE_ACCOUNT_FAILURES", default_value_t = 5)]
     pub throttle_account_failures: u32,
+    /// Failures in a row (across windows) after which an account stays
+    /// locked until an operator runs `vestibule unlock-account` (S10).
+    #[arg(
+        long,
+        env = "VESTIBULE_THROTTLE_ACCOUNT_MAX_CONSECUTIVE",
+        default_value_t = 100
+    )]
+    pub throttle_account_max_consecutive: u32,
     /// Failures per client IP before that address is refused for a while.
     #[arg(long, env = "VESTIBULE_THROTTLE_IP_FAILURES", default_value_t = 50)]
     pub throttle_ip_failures: u32,

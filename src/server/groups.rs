@@ -436,6 +436,14 @@ fn parse_form(f: &GroupForm, errors: &mut FormErrors) -> Option<ParsedForm> {
     ] {
         errors.keep(field, value);
     }
+    // Ticked or not, so a refused form comes back as it was sent.
+    for (field, on) in [
+        ("is_public", f.is_public),
+        ("is_open", f.is_open),
+        ("show_members", f.show_members),
+    ] {
+        errors.keep(field, if on { "on" } else { "off" });
+    }
     let name = GroupName::parse(&f.name)
         .map_err(|m| errors.add("name", m))
         .ok();

@@ -83,14 +83,15 @@ pub async fn request_context(
 }
 
 /// Refuses cross-site requests that can change state (S23): any method but
-/// GET/HEAD/OPTIONS whose `Sec-Fetch-Site` is neither `same-origin` nor
-/// `none`, or, without that header, whose `Origin` is not ours.
+/// GET/HEAD whose `Sec-Fetch-Site` is neither `same-origin` nor `none`, or,
+/// without that header, whose `Origin` is not ours. OPTIONS is not exempt:
+/// there is no CORS here (S25), so a cross-site preflight has no business.
 pub async fn cross_site_guard(
     State(state): State<AppState>,
     req: Request<Body>,
     next: Next,
 ) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    if matches!(*req.method(), Method::GET | Method::HEAD) {
         return next.run(req).await;
     }
     let headers = req.headers();

@@ -186,8 +186,34 @@ fn leptos_context(state: AppState) -> impl Fn() + Clone + Send + 'static {
     }
 }
 
-async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(leptos_context(state), req).await
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> Response {
+    // An unknown function gets our own plain 404, not the framework's
+    // developer advice (S34).
+    if !is_server_fn(req.uri().path()) {
+        let body = serde_json::to_string(&crate::domain::AppError::NotFound).unwrap_or_default();
+        return (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response();
+    }
+    handle_server_fns_with_context(leptos_context(state), req)
+        .await
+        .into_response()
+}
+
+/// Is `path` a registered server function (read once, after registration)?
+fn is_server_fn(path: &str) -> bool {
+    static PATHS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    PATHS
+        .get_or_init(|| {
+            leptos::server_fn::axum::server_fn_paths()
+                .map(|(p, _)| p)
+                .collect()
+        })
+        .contains(path)
 }
 
 async fn healthz() -> &'static str {

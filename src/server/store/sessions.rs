@@ -264,17 +264,21 @@ impl Store {
         })
     }
 
-    /// Gives a session a new token (S15) and keeps everything else.
+    /// Gives a session a new token (S15) and keeps everything else. Returns
+    /// when the session was created and when it expires, so the new cookie can
+    /// keep the old one's lifetime.
     pub async fn rotate_session_token(
         &self,
         id: &str,
         new_hash: &str,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<Option<(Option<DateTime<Utc>>, DateTime<Utc>)>> {
         on_write!(self, pool => {
-            sqlx::query("UPDATE user_sessions SET session_token_hash = $2, updated_at = $3 WHERE id = $1")
-                .bind(id).bind(new_hash).bind(now).execute(pool).await?;
-            Ok(())
+            Ok(sqlx::query_as::<_, (Option<DateTime<Utc>>, DateTime<Utc>)>(
+                "UPDATE user_sessions SET session_token_hash = $2, updated_at = $3 WHERE id = $1 \
+                 RETURNING created_at, expires_at",
+            )
+            .bind(id).bind(new_hash).bind(now).fetch_optional(pool).await?)
         })
     }
 

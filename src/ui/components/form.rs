@@ -206,6 +206,14 @@ pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
     }
 }
 
+/// Whether this page was reached after a plain form post (no JavaScript)
+/// that succeeded with `note` (the server's `ctx::note_done`) and came back
+/// without an error. Read once: the URL does not change under the page.
+pub fn done_note(note: &'static str) -> bool {
+    let q = leptos_router::hooks::use_query_map().get_untracked();
+    q.get("done").as_deref() == Some(note) && q.get("__err").is_none()
+}
+
 /// A success message after an action, announced politely.
 #[component]
 pub fn FormSuccess(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {

@@ -5,12 +5,31 @@ use crate::api::account::{
     ChangeEmail, ChangePassword, DeleteAccount, ResendVerification, UpdateProfile,
 };
 use crate::domain::CurrentUser;
-use crate::ui::components::form::{last_error, Checkbox, Field, FormError, FormSuccess};
+use crate::ui::components::form::{done_note, last_error, Checkbox, Field, FormError, FormSuccess};
 use crate::ui::components::nav::use_auth;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+
+/// The message after a success: from the action's answer once the script
+/// has posted, or, after a plain post without JavaScript, from the page's
+/// `done` note (`posted` true), where the answer itself is not at hand.
+pub(crate) fn success<S, T>(
+    value: S,
+    posted: bool,
+    message: impl Fn(Option<T>) -> String + Send + Sync + 'static,
+) -> Signal<Option<String>>
+where
+    S: Get<Value = Option<Result<T, crate::domain::AppError>>> + Send + Sync + 'static,
+    T: 'static,
+{
+    Signal::derive(move || match value.get() {
+        Some(Ok(v)) => Some(message(Some(v))),
+        Some(Err(_)) => None,
+        None => posted.then(|| message(None)),
+    })
+}
 
 /// The account section's own navigation.
 #[component]
@@ -44,13 +63,12 @@ pub fn ProfilePage() -> impl IntoView {
 #[component]
 fn ProfileForm(user: CurrentUser, action: ServerAction<UpdateProfile>) -> impl IntoView {
     let error = last_error(action.value());
-    let saved = Signal::derive(move || {
-        matches!(action.value().get(), Some(Ok(_))).then(|| "Profile saved.".to_string())
+    let saved = success(action.value(), done_note("profile"), |_| {
+        "Profile saved.".to_string()
     });
     let resend = ServerAction::<ResendVerification>::new();
-    let resent = Signal::derive(move || {
-        matches!(resend.value().get(), Some(Ok(_)))
-            .then(|| "A new confirmation link is on its way.".to_string())
+    let resent = success(resend.value(), done_note("resent"), |_| {
+        "A new confirmation link is on its way.".to_string()
     });
     let u = user.clone();
     view! {
@@ -92,11 +110,14 @@ fn ProfileForm(user: CurrentUser, action: ServerAction<UpdateProfile>) -> impl I
 pub fn EmailPage() -> impl IntoView {
     let action = ServerAction::<ChangeEmail>::new();
     let error = last_error(action.value());
-    let sent = Signal::derive(move || match action.value().get() {
-        Some(Ok(to)) => Some(format!(
-            "We sent a confirmation link to {to}. Your address changes when you open it."
-        )),
-        _ => None,
+    let sent = success(action.value(), done_note("email"), |to| {
+        match to {
+        Some(to) => {
+            format!("We sent a confirmation link to {to}. Your address changes when you open it.")
+        }
+        None => "We sent a confirmation link to your new address. Your address changes when you open it."
+            .to_string(),
+    }
     });
     view! {
         <Title text="Email"/>
@@ -119,9 +140,8 @@ pub fn EmailPage() -> impl IntoView {
 pub fn PasswordPage() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
     let error = last_error(action.value());
-    let done = Signal::derive(move || {
-        matches!(action.value().get(), Some(Ok(_)))
-            .then(|| "Your password was changed.".to_string())
+    let done = success(action.value(), done_note("password"), |_| {
+        "Your password was changed.".to_string()
     });
     view! {
         <Title text="Password"/>
@@ -135,6 +155,7 @@ pub fn PasswordPage() -> impl IntoView {
                 <Field label="New password" name="new_password" kind="password" autocomplete="new-password" error=error required=true
                     hint="At least 8 characters. A few unrelated words make a strong password."/>
                 <Checkbox label="Sign out other sessions" name="sign_out_others" checked=true/>
+                <input type="hidden" name="others_choice" value="1"/>
                 <button type="submit" disabled=move || action.pending().get()>"Change password"</button>
             </ActionForm>
         })}

@@ -13,7 +13,7 @@ use crate::domain::{
     AppError, GroupAction, GroupCard, GroupDetail, GroupSlug, GroupType, MemberView, Standing,
 };
 use crate::ui::components::form::{last_error, Checkbox, Field, FormError, FormSuccess};
-use leptos::either::{Either, EitherOf3};
+use leptos::either::{Either, EitherOf3, EitherOf4};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -151,7 +151,21 @@ pub fn GroupsPage() -> impl IntoView {
                             </nav>
                         })
                     }
-                    Err(e) => Either::Right(view! { <p class="notice error" role="alert">{e.to_string()}</p> }),
+                    Err(e) => {
+                        // A filter that cannot be read (a hand-made URL): say which and why.
+                        #[cfg(feature = "ssr")]
+                        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                            if let Ok(code) = http::StatusCode::from_u16(e.status()) {
+                                res.set_status(code);
+                            }
+                        }
+                        let details: Vec<String> = match &e {
+                            AppError::Invalid(f) => f.fields.iter().map(|(_, m)| m.clone()).collect(),
+                            _ => Vec::new(),
+                        };
+                        let text = if details.is_empty() { e.to_string() } else { details.join(" ") };
+                        Either::Right(view! { <p class="notice error" role="alert">{text}</p> })
+                    }
                 }
             })}
         </Transition>
@@ -177,6 +191,27 @@ fn GroupCardView(group: GroupCard) -> impl IntoView {
             </p>
             <TagLinks tags=g.tags.clone()/>
         </li>
+    }
+}
+
+/// What a refused form had in `field` (read once, as the page is drawn),
+/// else `default`: the select and the check boxes come back as they were sent.
+fn kept(error: Signal<Option<AppError>>, field: &str, default: String) -> String {
+    error
+        .get_untracked()
+        .and_then(|e| e.value(field))
+        .unwrap_or(default)
+}
+
+fn kept_flag(error: Signal<Option<AppError>>, field: &str, default: bool) -> bool {
+    match error
+        .get_untracked()
+        .and_then(|e| e.value(field))
+        .as_deref()
+    {
+        Some("on") => true,
+        Some("off") => false,
+        _ => default,
     }
 }
 
@@ -218,11 +253,11 @@ pub fn NewGroupPage() -> impl IntoView {
                     <Field label="Slug" name="slug" error=error maxlength=100 placeholder=suggested
                         hint="The group's address: lower-case letters, digits and hyphens. Leave it empty to use one made from the name."/>
                     <Field label="Description" name="description" kind="textarea" error=error maxlength=1000/>
-                    <GroupTypeSelect selected="community".to_string()/>
+                    <GroupTypeSelect selected=kept(error, "group_type", "community".to_string())/>
                     <Field label="Tags" name="tags" error=error maxlength=500 hint="Separated by commas, like: music, berlin"/>
-                    <Checkbox label="Public" name="is_public" checked=true/>
-                    <Checkbox label="Open to anyone" name="is_open" checked=true/>
-                    <Checkbox label="Show members to everyone" name="show_members" checked=true/>
+                    <Checkbox label="Public" name="is_public" checked=kept_flag(error, "is_public", true)/>
+                    <Checkbox label="Open to anyone" name="is_open" checked=kept_flag(error, "is_open", true)/>
+                    <Checkbox label="Show members to everyone" name="show_members" checked=kept_flag(error, "show_members", true)/>
                     <Field label="Maximum members" name="max_members" kind="number" error=error hint="Leave empty for no limit."/>
                     <Field label="Join question" name="join_question" error=error maxlength=300
                         hint="Optional. Asked of people who request to join a closed group."/>
@@ -483,13 +518,23 @@ pub fn ManageGroupPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(g) => EitherOf3::A(view! { <ManageView group=g actions=a error=error/> }),
-                    Err(AppError::Unauthenticated) => EitherOf3::B(view! { <h1>"Manage group"</h1><SignInPrompt/> }),
-                    Err(e) => EitherOf3::C(view! {
-                        <Title text="Manage group"/>
-                        <h1>"Manage group"</h1>
-                        <p class="notice error" role="alert">{e.to_string()}</p>
-                    }),
+                    Ok(g) => EitherOf4::A(view! { <ManageView group=g actions=a error=error/> }),
+                    Err(AppError::Unauthenticated) => EitherOf4::B(view! { <h1>"Manage group"</h1><SignInPrompt/> }),
+                    Err(AppError::NotFound) => EitherOf4::C(view! { <GroupNotFound/> }),
+                    Err(e) => {
+                        // A member who may not manage gets 403 with the reason.
+                        #[cfg(feature = "ssr")]
+                        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                            if let Ok(code) = http::StatusCode::from_u16(e.status()) {
+                                res.set_status(code);
+                            }
+                        }
+                        EitherOf4::D(view! {
+                            <Title text="Manage group"/>
+                            <h1>"Manage group"</h1>
+                            <p class="notice error" role="alert">{e.to_string()}</p>
+                        })
+                    }
                 }
             })}
         </Transition>
@@ -626,11 +671,11 @@ fn ManageView(
                         <Field label="Name" name="name" error=update_error required=true maxlength=100 value=gg.name.clone()/>
                         <Field label="Description" name="description" kind="textarea" error=update_error maxlength=1000
                             value=gg.description.clone().unwrap_or_default()/>
-                        <GroupTypeSelect selected=gg.group_type.clone()/>
+                        <GroupTypeSelect selected=kept(update_error, "group_type", gg.group_type.clone())/>
                         <Field label="Tags" name="tags" error=update_error maxlength=500 value=gg.tags.join(", ")/>
-                        <Checkbox label="Public" name="is_public" checked=gg.is_public/>
-                        <Checkbox label="Open to anyone" name="is_open" checked=gg.is_open/>
-                        <Checkbox label="Show members to everyone" name="show_members" checked=gg.show_members/>
+                        <Checkbox label="Public" name="is_public" checked=kept_flag(update_error, "is_public", gg.is_public)/>
+                        <Checkbox label="Open to anyone" name="is_open" checked=kept_flag(update_error, "is_open", gg.is_open)/>
+                        <Checkbox label="Show members to everyone" name="show_members" checked=kept_flag(update_error, "show_members", gg.show_members)/>
                         <Field label="Maximum members" name="max_members" kind="number" error=update_error
                             value=gg.max_members.map(|m| m.to_string()).unwrap_or_default() hint="Leave empty for no limit."/>
                         <Field label="Join question" name="join_question" error=update_error maxlength=300

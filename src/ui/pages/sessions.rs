@@ -2,13 +2,13 @@
 //! first, with a way to end any of them; and `/sessions/end?token=…`, the
 //! one-click link of a sign-in alert email.
 
-use super::account::AccountNav;
+use super::account::{success, AccountNav};
 use super::SignInPrompt;
 use crate::api::sessions::{
     end_session_by_link, list_sessions, RevokeOtherSessions, RevokeSession,
 };
 use crate::domain::{AppError, SessionView, When};
-use crate::ui::components::form::{last_error, FormError, FormSuccess};
+use crate::ui::components::form::{done_note, last_error, FormError, FormSuccess};
 use leptos::either::{Either, EitherOf3};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -30,9 +30,12 @@ pub fn SessionsPage() -> impl IntoView {
         |_| list_sessions(),
     );
     let revoke_error = last_error(revoke.value());
-    let ended_message = Signal::derive(move || match revoke_others.value().get() {
-        Some(Ok(n)) => Some(format!("Signed out {n} other session(s).")),
-        _ => None,
+    let ended_message = success(revoke_others.value(), done_note("others"), |n| match n {
+        Some(n) => format!("Signed out {n} other session(s)."),
+        None => "Signed out your other sessions.".to_string(),
+    });
+    let revoked_message = success(revoke.value(), done_note("revoked"), |_| {
+        "The session was signed out.".to_string()
     });
     view! {
         <Title text="Sessions"/>
@@ -41,6 +44,7 @@ pub fn SessionsPage() -> impl IntoView {
         <p class="lead">"Every browser and device where your account is signed in. If you do not recognise one, sign it out and change your password."</p>
         <FormError error=revoke_error/>
         <FormSuccess message=ended_message/>
+        <FormSuccess message=revoked_message/>
         <Transition fallback=|| view! { <p>"Loading sessions…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
