@@ -86,7 +86,7 @@ fn SignedInLinks(user: CurrentUser) -> impl IntoView {
     view! {
         <li><A href="/account/sessions">"Sessions"</A></li>
         <li>
-            <A href="/account" attr:class="nav-account">
+            <A href="/account" exact=true attr:class="nav-account">
                 {avatar.map(|src| view! {
                     <img class="avatar" src=src alt="" width="24" height="24" referrerpolicy="no-referrer"/>
                 })}
