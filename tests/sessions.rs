@@ -77,18 +77,7 @@ async fn listing_and_revoking(engine: Engine, name: &str) {
     assert_eq!(other.status, 404);
     assert!(app.whoami(&b1).await.is_some(), "B is untouched");
     // Revoke one: refused on its very next request, listed as ended.
-    let a2_id = {
-        let v = overview(&app, &a2).await;
-        v["active"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["current"] == true)
-            .unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let a2_id = current_id(&app, &a2).await;
     let r = app
         .call("revoke_session", &[("id", &a2_id)], Some(&a1))
         .await;
@@ -99,29 +88,19 @@ async fn listing_and_revoking(engine: Engine, name: &str) {
     let ended = v["ended"].as_array().unwrap();
     assert!(ended.iter().any(|s| s["id"] == a2_id.as_str() && s["end_reason"] == "Ended from the sessions page"), "{v}");
     // Sign out all others keeps this one (S18).
+    let a3_id = current_id(&app, &a3).await;
+    app.flush().await;
+    app.clock.advance(chrono::Duration::seconds(90));
     let r = app.call("revoke_other_sessions", &[], Some(&a1)).await;
     assert_eq!((r.status, r.body.as_str()), (200, "1"));
     assert_eq!(app.whoami(&a3).await, None);
     assert!(app.whoami(&a1).await.is_some());
     // Analytics closed with logout time and duration.
-    let (logout, duration): (Option<chrono::DateTime<chrono::Utc>>, Option<i32>) =
-        match &app.state().store.db {
-            vestibule::server::store::Db::Sqlite { read, .. } => sqlx::query_as(
-                "SELECT logout_time, session_duration FROM sessionanalytics WHERE session_id = $1",
-            )
-            .bind(&a2_id)
-            .fetch_one(read)
-            .await
-            .unwrap(),
-            vestibule::server::store::Db::Postgres(pg) => sqlx::query_as(
-                "SELECT logout_time, session_duration FROM sessionanalytics WHERE session_id = $1",
-            )
-            .bind(&a2_id)
-            .fetch_one(pg)
-            .await
-            .unwrap(),
-        };
+    let (logout, duration) = analytics_end(&app, &a2_id).await;
     assert!(logout.is_some() && duration.is_some());
+    // Ended with the others: its real duration, not 0.
+    let (_, three) = analytics_end(&app, &a3_id).await;
+    assert!(three.unwrap_or(0) >= 90, "{three:?}");
     // Anonymous callers get 401.
     assert_eq!(app.call("list_sessions", &[], None).await.status, 401);
     assert_eq!(
@@ -311,6 +290,40 @@ async fn counters(engine: Engine, name: &str) {
     app.stop().await;
 }
 both_engines!(activity_counters_add_up_exactly, counters);
+
+/// The public id of the session `cookie` belongs to.
+async fn current_id(app: &TestApp, cookie: &str) -> String {
+    let v = overview(app, cookie).await;
+    v["active"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["current"] == true)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// `logout_time` and `session_duration` of a session's analytics row.
+async fn analytics_end(
+    app: &TestApp,
+    session_id: &str,
+) -> (Option<chrono::DateTime<chrono::Utc>>, Option<i32>) {
+    let sql = "SELECT logout_time, session_duration FROM sessionanalytics WHERE session_id = $1";
+    match &app.state().store.db {
+        vestibule::server::store::Db::Sqlite { read, .. } => sqlx::query_as(sql)
+            .bind(session_id)
+            .fetch_one(read)
+            .await
+            .unwrap(),
+        vestibule::server::store::Db::Postgres(pg) => sqlx::query_as(sql)
+            .bind(session_id)
+            .fetch_one(pg)
+            .await
+            .unwrap(),
+    }
+}
 
 async fn timeline(engine: Engine, name: &str) {
     let Some(app) = spawn_app(engine, name, &[("throttle", "off")]).await else {

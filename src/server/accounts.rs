@@ -108,6 +108,15 @@ pub async fn record(
     }
 }
 
+/// "City, Country", or the country alone, when known.
+fn place(city: Option<&str>, country: Option<&str>) -> Option<String> {
+    match (city, country) {
+        (Some(c), Some(k)) => Some(format!("{c}, {k}")),
+        (None, Some(k)) => Some(k.to_string()),
+        _ => None,
+    }
+}
+
 fn geo_lookup(state: &AppState, ip: std::net::IpAddr) -> (Option<String>, Option<String>) {
     let Some(reader) = &state.geo else {
         return (None, None);
@@ -145,11 +154,7 @@ async fn start_session(
     let ua = meta.user_agent.clone().unwrap_or_default();
     let device = useragent::parse(&ua);
     let (country, city) = geo_lookup(state, meta.ip);
-    let location = match (&city, &country) {
-        (Some(c), Some(k)) => Some(format!("{c}, {k}")),
-        (None, Some(k)) => Some(k.clone()),
-        _ => None,
-    };
+    let location = place(city.as_deref(), country.as_deref());
     let fingerprint = device.fingerprint();
     let ip = meta.ip.to_string();
     let history = state
@@ -205,19 +210,26 @@ async fn start_session(
         )
         .await
         .map_err(|e| store_err(e, meta))?;
-    // One alert per account per 10 minutes, so a burst of sign-ins does not
-    // flood the inbox (the sessions page shows every one of them).
+    // At most one alert per account and kind per 10 minutes, so a burst of
+    // sign-ins does not flood the inbox (the sessions page shows each one).
+    // Flagged and merely-new-device alerts are counted apart: a flagged
+    // sign-in right after the owner's own new-device alert is still mailed.
     let alert_due = (assessment.suspicious || assessment.new_device)
         && state
             .last_alert
             .lock()
             .map(|mut m| {
+                let key = if assessment.suspicious {
+                    format!("flagged:{}", user.id)
+                } else {
+                    format!("device:{}", user.id)
+                };
                 let due = m
-                    .get(&user.id)
+                    .get(&key)
                     .map(|t| now - *t >= chrono::Duration::minutes(10))
                     .unwrap_or(true);
                 if due {
-                    m.insert(user.id.clone(), now);
+                    m.insert(key, now);
                 }
                 due
             })
@@ -269,6 +281,8 @@ async fn record_failed_sign_in(state: &AppState, user: &UserRow, meta: &RequestM
     let device = useragent::parse(meta.user_agent.as_deref().unwrap_or(""));
     let fingerprint = device.fingerprint();
     let ip = meta.ip.to_string();
+    let (country, city) = geo_lookup(state, meta.ip);
+    let location = place(city.as_deref(), country.as_deref());
     let r = state
         .store
         .create_session(
@@ -279,14 +293,14 @@ async fn record_failed_sign_in(state: &AppState, user: &UserRow, meta: &RequestM
                 client_ip: &ip,
                 user_agent: meta.user_agent.as_deref(),
                 device_fingerprint: Some(&fingerprint),
-                location: None,
+                location: location.as_deref(),
                 login_method: "password",
                 expires_at: now,
                 device_type: Some(&device.device_type),
                 browser: Some(&device.browser),
                 os: Some(&device.os),
-                country: None,
-                city: None,
+                country: country.as_deref(),
+                city: city.as_deref(),
                 security_score: 100,
                 suspicious: false,
                 now,

@@ -127,6 +127,36 @@ macro_rules! close_analytics {
     }};
 }
 
+/// Closes the analytics rows of every live session of a user but `keep`
+/// (logout time and the real duration), before those sessions are revoked.
+macro_rules! close_all_analytics {
+    ($tx:expr, $user:expr, $keep:expr, $now:expr) => {{
+        let open: Vec<(String, Option<DateTime<Utc>>)> = sqlx::query_as(
+            "SELECT session_id, login_time FROM sessionanalytics WHERE user_id = $1 AND session_id <> $2 \
+             AND logout_time IS NULL \
+             AND session_id IN (SELECT id FROM user_sessions WHERE user_id = $1 AND revoked_at IS NULL)",
+        )
+        .bind($user)
+        .bind($keep)
+        .fetch_all(&mut *$tx)
+        .await?;
+        for (sid, login) in open {
+            let duration =
+                login.map(|l| ($now - l).num_seconds().clamp(0, i32::MAX as i64) as i32);
+            sqlx::query(
+                "UPDATE sessionanalytics SET logout_time = $2, session_duration = $3 \
+                 WHERE session_id = $1 AND logout_time IS NULL",
+            )
+            .bind(&sid)
+            .bind($now)
+            .bind(duration)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+pub(crate) use close_all_analytics;
+
 impl Store {
     /// Inserts the session and its analytics row in one transaction. An
     /// `active = false` session records an attempt that never got a cookie.
@@ -246,13 +276,7 @@ impl Store {
         let keep = keep.unwrap_or("");
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
-            sqlx::query(
-                "UPDATE sessionanalytics SET logout_time = $3, \
-                 session_duration = 0 WHERE user_id = $1 AND session_id <> $2 AND logout_time IS NULL \
-                 AND session_id IN (SELECT id FROM user_sessions WHERE user_id = $1 AND revoked_at IS NULL)",
-            )
-            .bind(user_id).bind(keep).bind(now)
-            .execute(&mut *tx).await?;
+            close_all_analytics!(tx, user_id, keep, now);
             let r = sqlx::query(
                 "UPDATE user_sessions SET is_active = FALSE, revoked_at = $3, revocation_reason = $4, updated_at = $3 \
                  WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL",

@@ -215,6 +215,7 @@ impl Store {
             let mut tx = pool.begin().await?;
             sqlx::query("UPDATE users SET is_deleted = TRUE, deleted_at = $2, updated_at = $2 WHERE id = $1")
                 .bind(id).bind(now).execute(&mut *tx).await?;
+            super::sessions::close_all_analytics!(tx, id, "", now);
             sqlx::query(
                 "UPDATE user_sessions SET is_active = FALSE, revoked_at = $2, revocation_reason = 'account_deleted', \
                  updated_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
@@ -259,6 +260,7 @@ impl Store {
             sqlx::query("UPDATE users SET is_active = $2, updated_at = $3 WHERE id = $1")
                 .bind(id).bind(active).bind(now).execute(&mut *tx).await?;
             if !active {
+                super::sessions::close_all_analytics!(tx, id, "", now);
                 sqlx::query(
                     "UPDATE user_sessions SET is_active = FALSE, revoked_at = $2, revocation_reason = 'account_disabled', \
                      updated_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",

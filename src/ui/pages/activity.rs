@@ -53,6 +53,23 @@ fn Timeline(page: TimelinePage, kind: String, session: String, first: bool) -> i
         }
         format!("/account/activity?{}", q.join("&"))
     });
+    // "Newest events" keeps the filters; "Show all" drops only the session.
+    let filtered = |kind: &str, session: &str| {
+        let mut q = Vec::new();
+        if !kind.is_empty() {
+            q.push(format!("kind={}", urlencode(kind)));
+        }
+        if !session.is_empty() {
+            q.push(format!("session={}", urlencode(session)));
+        }
+        if q.is_empty() {
+            "/account/activity".to_string()
+        } else {
+            format!("/account/activity?{}", q.join("&"))
+        }
+    };
+    let newest = filtered(&kind, &session);
+    let all_sessions = filtered(&kind, "");
     let empty = page.events.is_empty();
     let kind_now = kind.clone();
     view! {
@@ -66,21 +83,24 @@ fn Timeline(page: TimelinePage, kind: String, session: String, first: bool) -> i
             </select>
             {(!session.is_empty()).then(|| view! { <input type="hidden" name="session" value=session.clone()/> })}
             <button type="submit">"Filter"</button>
-            {(!session.is_empty()).then(|| view! { <span class="muted">"Only one session. " <A href="/account/activity">"Show all"</A></span> })}
+            {(!session.is_empty()).then(|| view! { <span class="muted">"Only one session. " <A href=all_sessions.clone()>"Show all sessions"</A></span> })}
         </Form>
         {empty.then(|| view! { <p class="muted">"No events to show."</p> })}
         <ol class="timeline">
-            {page.events.into_iter().map(|e| view! {
+            {page.events.into_iter().map(|e| {
+                let session_name = format!("Session of {} at {}", e.label, e.when.absolute);
+                view! {
                 <li class="event" class:failed=e.kind.contains("failed")>
                     <p class="event-title"><strong>{e.label}</strong> " · " <time datetime=e.when.iso>{e.when.absolute}</time> " (" {e.when.relative} ")"</p>
                     <p class="muted">{e.device} " · " {e.ip} {e.location.map(|l| format!(" · {l}"))}
-                        " · " <A href=format!("/account/activity?session={}", e.session_id)>"session"</A></p>
+                        " · " <A href=format!("/account/activity?session={}", e.session_id)
+                            attr:aria-label=session_name>"session"</A></p>
                     {e.detail.map(|d| view! { <p class="detail">{d}</p> })}
                 </li>
-            }).collect_view()}
+            }}).collect_view()}
         </ol>
         <nav class="pager" aria-label="Pages">
-            {(!first).then(|| view! { <A href="/account/activity">"Newest events"</A> })}
+            {(!first).then(|| view! { <A href=newest.clone()>"Newest events"</A> })}
             {next.map(|href| view! { <A href=href>"Older events"</A> })}
         </nav>
     }

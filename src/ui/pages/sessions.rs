@@ -138,6 +138,7 @@ fn EndedSessions(sessions: Vec<SessionView>) -> impl IntoView {
                                     <div><dt>"IP address"</dt><dd>{s.ip.clone()}</dd></div>
                                     <div><dt>"Signed in"</dt><dd><Moment when=s.signed_in.clone()/></dd></div>
                                 </dl>
+                                <p><a href=format!("/account/activity?session={}", s.id)>"Events of this session"</a></p>
                             </li>
                         }).collect_view()}
                     </ul>
