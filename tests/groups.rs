@@ -599,24 +599,21 @@ async fn refused_form_kept(engine: Engine, name: &str) {
     };
     let (_, cookie, _) = verified(&app, "kept").await;
     let r = app
-        .http
-        .post(app.url("/api/create_group"))
-        .header("accept", "text/html")
-        .header("sec-fetch-site", "same-origin")
-        .header("referer", app.url("/groups/new"))
-        .header("cookie", format!("vestibule_session={cookie}"))
-        .form(&[
-            ("name", ""),
-            ("slug", ""),
-            ("description", ""),
-            ("group_type", "study"),
-            ("tags", ""),
-            ("max_members", ""),
-            ("join_question", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .form_post(
+            "create_group",
+            "/groups/new",
+            &[
+                ("name", ""),
+                ("slug", ""),
+                ("description", ""),
+                ("group_type", "study"),
+                ("tags", ""),
+                ("max_members", ""),
+                ("join_question", ""),
+            ],
+            Some(&cookie),
+        )
+        .await;
     assert_eq!(r.status(), 302);
     let loc = r.headers()["location"].to_str().unwrap().to_string();
     let page = app.get(&loc.replace(&app.base, ""), Some(&cookie)).await;

@@ -265,6 +265,29 @@ impl TestApp {
         read(rb.send().await.unwrap()).await
     }
 
+    /// Posts a form as a browser without JavaScript does from our page at
+    /// `from` (Accept: text/html, same-origin, Referer); redirects are not
+    /// followed, so the answer is the server's 302 back.
+    pub async fn form_post(
+        &self,
+        endpoint: &str,
+        from: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let mut rb = self
+            .http
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("accept", "text/html")
+            .header("sec-fetch-site", "same-origin")
+            .header("referer", self.url(from))
+            .form(form);
+        if let Some(c) = cookie {
+            rb = rb.header("cookie", format!("vestibule_session={c}"));
+        }
+        rb.send().await.unwrap()
+    }
+
     /// Registers and returns the session token.
     pub async fn register(&self, username: &str, email: &str, password: &str) -> String {
         let r = self

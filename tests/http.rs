@@ -133,15 +133,13 @@ async fn cross_site(engine: Engine, name: &str) {
     assert_eq!(r.status(), 401);
     // A plain form post from our page (no JavaScript) is redirected back with the error.
     let r = app
-        .http
-        .post(app.url("/api/login"))
-        .header("accept", "text/html")
-        .header("sec-fetch-site", "same-origin")
-        .header("referer", app.url("/login"))
-        .form(&[("login", "nobody"), ("password", "whatever-it-is")])
-        .send()
-        .await
-        .unwrap();
+        .form_post(
+            "login",
+            "/login",
+            &[("login", "nobody"), ("password", "whatever-it-is")],
+            None,
+        )
+        .await;
     assert_eq!(r.status(), 302);
     let loc = r.headers()["location"].to_str().unwrap().to_string();
     assert!(loc.contains("__err="), "{loc}");
@@ -175,15 +173,13 @@ async fn cross_site(engine: Engine, name: &str) {
         ("https://evil.example/", "/account"),
     ] {
         let r = app
-            .http
-            .post(app.url("/api/login"))
-            .header("accept", "text/html")
-            .header("sec-fetch-site", "same-origin")
-            .header("referer", app.url("/login"))
-            .form(&[("login", u.as_str()), ("password", PW), ("next", next)])
-            .send()
-            .await
-            .unwrap();
+            .form_post(
+                "login",
+                "/login",
+                &[("login", u.as_str()), ("password", PW), ("next", next)],
+                None,
+            )
+            .await;
         assert_eq!(r.status(), 302, "{next:?}");
         assert_eq!(r.headers()["location"], expected, "{next:?}");
     }

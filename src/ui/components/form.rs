@@ -214,6 +214,46 @@ pub fn done_note(note: &'static str) -> bool {
     q.get("done").as_deref() == Some(note) && q.get("__err").is_none()
 }
 
+/// The message after a success: from the action's answer once the script
+/// has posted, or, after a plain post without JavaScript, from the page's
+/// `done` note (`posted` true), where the answer itself is not at hand.
+pub fn success<S, T>(
+    value: S,
+    posted: bool,
+    message: impl Fn(Option<T>) -> String + Send + Sync + 'static,
+) -> Signal<Option<String>>
+where
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+    T: 'static,
+{
+    Signal::derive(move || match value.get() {
+        Some(Ok(v)) => Some(message(Some(v))),
+        Some(Err(_)) => None,
+        None => posted.then(|| message(None)),
+    })
+}
+
+/// What a refused form had in `field` (read once, as the page is drawn),
+/// else `default`: the select and the check boxes come back as they were sent.
+pub fn kept(error: Signal<Option<AppError>>, field: &str, default: String) -> String {
+    error
+        .get_untracked()
+        .and_then(|e| e.value(field))
+        .unwrap_or(default)
+}
+
+pub fn kept_flag(error: Signal<Option<AppError>>, field: &str, default: bool) -> bool {
+    match error
+        .get_untracked()
+        .and_then(|e| e.value(field))
+        .as_deref()
+    {
+        Some("on") => true,
+        Some("off") => false,
+        _ => default,
+    }
+}
+
 /// A success message after an action, announced politely.
 #[component]
 pub fn FormSuccess(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {

@@ -5,31 +5,14 @@ use crate::api::account::{
     ChangeEmail, ChangePassword, DeleteAccount, ResendVerification, UpdateProfile,
 };
 use crate::domain::CurrentUser;
-use crate::ui::components::form::{done_note, last_error, Checkbox, Field, FormError, FormSuccess};
+use crate::ui::components::form::{
+    done_note, last_error, success, Checkbox, Field, FormError, FormSuccess,
+};
 use crate::ui::components::nav::use_auth;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-
-/// The message after a success: from the action's answer once the script
-/// has posted, or, after a plain post without JavaScript, from the page's
-/// `done` note (`posted` true), where the answer itself is not at hand.
-pub(crate) fn success<S, T>(
-    value: S,
-    posted: bool,
-    message: impl Fn(Option<T>) -> String + Send + Sync + 'static,
-) -> Signal<Option<String>>
-where
-    S: Get<Value = Option<Result<T, crate::domain::AppError>>> + Send + Sync + 'static,
-    T: 'static,
-{
-    Signal::derive(move || match value.get() {
-        Some(Ok(v)) => Some(message(Some(v))),
-        Some(Err(_)) => None,
-        None => posted.then(|| message(None)),
-    })
-}
 
 /// The account section's own navigation.
 #[component]

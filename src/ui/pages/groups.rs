@@ -12,7 +12,9 @@ use crate::api::groups::{
 use crate::domain::{
     AppError, GroupAction, GroupCard, GroupDetail, GroupSlug, GroupType, MemberView, Standing,
 };
-use crate::ui::components::form::{last_error, Checkbox, Field, FormError, FormSuccess};
+use crate::ui::components::form::{
+    kept, kept_flag, last_error, Checkbox, Field, FormError, FormSuccess,
+};
 use leptos::either::{Either, EitherOf3, EitherOf4};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -153,12 +155,7 @@ pub fn GroupsPage() -> impl IntoView {
                     }
                     Err(e) => {
                         // A filter that cannot be read (a hand-made URL): say which and why.
-                        #[cfg(feature = "ssr")]
-                        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                            if let Ok(code) = http::StatusCode::from_u16(e.status()) {
-                                res.set_status(code);
-                            }
-                        }
+                        set_page_status(&e);
                         let details: Vec<String> = match &e {
                             AppError::Invalid(f) => f.fields.iter().map(|(_, m)| m.clone()).collect(),
                             _ => Vec::new(),
@@ -191,27 +188,6 @@ fn GroupCardView(group: GroupCard) -> impl IntoView {
             </p>
             <TagLinks tags=g.tags.clone()/>
         </li>
-    }
-}
-
-/// What a refused form had in `field` (read once, as the page is drawn),
-/// else `default`: the select and the check boxes come back as they were sent.
-fn kept(error: Signal<Option<AppError>>, field: &str, default: String) -> String {
-    error
-        .get_untracked()
-        .and_then(|e| e.value(field))
-        .unwrap_or(default)
-}
-
-fn kept_flag(error: Signal<Option<AppError>>, field: &str, default: bool) -> bool {
-    match error
-        .get_untracked()
-        .and_then(|e| e.value(field))
-        .as_deref()
-    {
-        Some("on") => true,
-        Some("off") => false,
-        _ => default,
     }
 }
 
@@ -322,13 +298,22 @@ pub fn GroupPage() -> impl IntoView {
     }
 }
 
+/// Gives the page being rendered on the server the status of the error it shows.
+fn set_page_status(e: &AppError) {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(code) = http::StatusCode::from_u16(e.status()) {
+            res.set_status(code);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = e;
+}
+
 /// A group that does not exist (or was deleted), answered with status 404.
 #[component]
 fn GroupNotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.set_status(http::StatusCode::NOT_FOUND);
-    }
+    set_page_status(&AppError::NotFound);
     view! {
         <Title text="Group not found"/>
         <h1>"Group not found"</h1>
@@ -523,12 +508,7 @@ pub fn ManageGroupPage() -> impl IntoView {
                     Err(AppError::NotFound) => EitherOf4::C(view! { <GroupNotFound/> }),
                     Err(e) => {
                         // A member who may not manage gets 403 with the reason.
-                        #[cfg(feature = "ssr")]
-                        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                            if let Ok(code) = http::StatusCode::from_u16(e.status()) {
-                                res.set_status(code);
-                            }
-                        }
+                        set_page_status(&e);
                         EitherOf4::D(view! {
                             <Title text="Manage group"/>
                             <h1>"Manage group"</h1>

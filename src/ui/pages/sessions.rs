@@ -2,13 +2,13 @@
 //! first, with a way to end any of them; and `/sessions/end?token=…`, the
 //! one-click link of a sign-in alert email.
 
-use super::account::{success, AccountNav};
+use super::account::AccountNav;
 use super::SignInPrompt;
 use crate::api::sessions::{
     end_session_by_link, list_sessions, RevokeOtherSessions, RevokeSession,
 };
 use crate::domain::{AppError, SessionView, When};
-use crate::ui::components::form::{done_note, last_error, FormError, FormSuccess};
+use crate::ui::components::form::{done_note, last_error, success, FormError, FormSuccess};
 use leptos::either::{Either, EitherOf3};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
