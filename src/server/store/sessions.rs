@@ -127,22 +127,32 @@ macro_rules! close_analytics {
     }};
 }
 
-/// Closes the analytics rows of every live session of a user but `keep`
-/// (logout time and the real duration), before those sessions are revoked.
-macro_rules! close_all_analytics {
-    ($tx:expr, $user:expr, $keep:expr, $now:expr) => {{
-        let open: Vec<(String, Option<DateTime<Utc>>)> = sqlx::query_as(
+/// The analytics rows still open of a user's live sessions but `keep`, in id
+/// order: read before those sessions are revoked, closed after
+/// ([`close_analytics_rows`]), so the transaction locks `user_sessions` rows
+/// before `sessionanalytics` rows, as the activity flush does.
+macro_rules! open_analytics_rows {
+    ($tx:expr, $user:expr, $keep:expr) => {{
+        let rows: Vec<(String, Option<DateTime<Utc>>)> = sqlx::query_as(
             "SELECT session_id, login_time FROM sessionanalytics WHERE user_id = $1 AND session_id <> $2 \
              AND logout_time IS NULL \
-             AND session_id IN (SELECT id FROM user_sessions WHERE user_id = $1 AND revoked_at IS NULL)",
+             AND session_id IN (SELECT id FROM user_sessions WHERE user_id = $1 AND revoked_at IS NULL) \
+             ORDER BY session_id",
         )
         .bind($user)
         .bind($keep)
         .fetch_all(&mut *$tx)
         .await?;
-        for (sid, login) in open {
-            let duration =
-                login.map(|l| ($now - l).num_seconds().clamp(0, i32::MAX as i64) as i32);
+        rows
+    }};
+}
+pub(crate) use open_analytics_rows;
+
+/// Sets logout time and the real duration on the rows [`open_analytics_rows`] read.
+macro_rules! close_analytics_rows {
+    ($tx:expr, $rows:expr, $now:expr) => {{
+        for (sid, login) in $rows {
+            let duration = login.map(|l| ($now - l).num_seconds().clamp(0, i32::MAX as i64) as i32);
             sqlx::query(
                 "UPDATE sessionanalytics SET logout_time = $2, session_duration = $3 \
                  WHERE session_id = $1 AND logout_time IS NULL",
@@ -155,7 +165,7 @@ macro_rules! close_all_analytics {
         }
     }};
 }
-pub(crate) use close_all_analytics;
+pub(crate) use close_analytics_rows;
 
 impl Store {
     /// Inserts the session and its analytics row in one transaction. An
@@ -276,13 +286,14 @@ impl Store {
         let keep = keep.unwrap_or("");
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
-            close_all_analytics!(tx, user_id, keep, now);
+            let open = open_analytics_rows!(tx, user_id, keep);
             let r = sqlx::query(
                 "UPDATE user_sessions SET is_active = FALSE, revoked_at = $3, revocation_reason = $4, updated_at = $3 \
                  WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL",
             )
             .bind(user_id).bind(keep).bind(now).bind(reason)
             .execute(&mut *tx).await?;
+            close_analytics_rows!(tx, open, now);
             tx.commit().await?;
             Ok(r.rows_affected())
         })
@@ -313,7 +324,11 @@ impl Store {
         }
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
-            for (id, d) in batch {
+            // In id order, so two flushes or a flush and a revocation take
+            // their row locks in the same order (no deadlock on PostgreSQL).
+            let mut ordered: Vec<&(String, ActivityDelta)> = batch.iter().collect();
+            ordered.sort_by(|a, b| a.0.cmp(&b.0));
+            for (id, d) in ordered {
                 sqlx::query(
                     "UPDATE user_sessions SET request_count = request_count + $2, \
                      last_activity = CASE WHEN $3 IS NOT NULL AND last_activity < $3 THEN $3 ELSE last_activity END \

@@ -215,12 +215,13 @@ impl Store {
             let mut tx = pool.begin().await?;
             sqlx::query("UPDATE users SET is_deleted = TRUE, deleted_at = $2, updated_at = $2 WHERE id = $1")
                 .bind(id).bind(now).execute(&mut *tx).await?;
-            super::sessions::close_all_analytics!(tx, id, "", now);
+            let open = super::sessions::open_analytics_rows!(tx, id, "");
             sqlx::query(
                 "UPDATE user_sessions SET is_active = FALSE, revoked_at = $2, revocation_reason = 'account_deleted', \
                  updated_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
             )
             .bind(id).bind(now).execute(&mut *tx).await?;
+            super::sessions::close_analytics_rows!(tx, open, now);
             // Memberships end (the caller has made sure no group is still
             // owned): counts move with the rows, requests and answers go.
             sqlx::query(
@@ -260,12 +261,13 @@ impl Store {
             sqlx::query("UPDATE users SET is_active = $2, updated_at = $3 WHERE id = $1")
                 .bind(id).bind(active).bind(now).execute(&mut *tx).await?;
             if !active {
-                super::sessions::close_all_analytics!(tx, id, "", now);
+                let open = super::sessions::open_analytics_rows!(tx, id, "");
                 sqlx::query(
                     "UPDATE user_sessions SET is_active = FALSE, revoked_at = $2, revocation_reason = 'account_disabled', \
                      updated_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
                 )
                 .bind(id).bind(now).execute(&mut *tx).await?;
+                super::sessions::close_analytics_rows!(tx, open, now);
             }
             tx.commit().await?;
             Ok(())
