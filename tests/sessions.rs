@@ -219,6 +219,44 @@ async fn suspicious(engine: Engine, name: &str) {
 }
 both_engines!(suspicious_sign_ins_are_flagged_and_mailed, suspicious);
 
+/// The alert's link stops working after its 7 days, and then ends nothing.
+async fn alert_link_expiry(engine: Engine, name: &str) {
+    // A long idle lifetime, so that the session itself outlives the link.
+    let Some(app) = spawn_app(engine, name, &[("remember-idle-days", "30")]).await else {
+        return;
+    };
+    let u = unique("exp");
+    let email = format!("{u}@example.com");
+    app.register(&u, &email, PW).await;
+    let r = app
+        .http
+        .post(app.url("/api/login"))
+        .header("accept", "application/json")
+        .header("user-agent", IPHONE)
+        .form(&[("login", u.as_str()), ("password", PW), ("remember", "on")])
+        .send()
+        .await
+        .unwrap();
+    let iphone = read(r).await.session_cookie().unwrap();
+    let mail = app.mail_with(&email, "New sign-in").await;
+    let link = link_in(&mail, "/sessions/end?token=");
+    let token = link.split("token=").nth(1).unwrap();
+    app.clock
+        .advance(chrono::Duration::days(7) + chrono::Duration::minutes(5));
+    assert_eq!(app.whoami(&iphone).await.as_deref(), Some(u.as_str()));
+    let r = app
+        .call("end_session_by_link", &[("token", token)], None)
+        .await;
+    assert_eq!(r.status, 400, "an expired link is refused: {}", r.body);
+    assert_eq!(
+        app.whoami(&iphone).await.as_deref(),
+        Some(u.as_str()),
+        "and the session goes on"
+    );
+    app.stop().await;
+}
+both_engines!(alert_links_expire_after_seven_days, alert_link_expiry);
+
 async fn many_sessions(engine: Engine, name: &str) {
     let Some(app) = spawn_app(engine, name, &[("throttle", "off")]).await else {
         return;

@@ -51,6 +51,10 @@ pub struct ServeSettings {
     /// and whether cookies are Secure. Defaults to http://<addr>.
     #[arg(long, env = "VESTIBULE_PUBLIC_URL")]
     pub public_url: Option<url::Url>,
+    /// `public_url` or its default, worked out on first use: the cookie
+    /// flags and the Origin check ask on every request.
+    #[arg(skip)]
+    resolved_url: std::sync::OnceLock<url::Url>,
     /// Where the built site (pkg/ with WASM, JS, CSS) lives.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
@@ -146,8 +150,8 @@ pub struct ServeSettings {
 }
 
 impl ServeSettings {
-    pub fn public_url(&self) -> url::Url {
-        match &self.public_url {
+    pub fn public_url(&self) -> &url::Url {
+        self.resolved_url.get_or_init(|| match &self.public_url {
             Some(u) => u.clone(),
             None => {
                 let host = match self.addr.ip() {
@@ -158,7 +162,7 @@ impl ServeSettings {
                 url::Url::parse(&format!("http://{host}:{}", self.addr.port()))
                     .unwrap_or_else(|_| unreachable_url())
             }
-        }
+        })
     }
     pub fn is_https(&self) -> bool {
         self.public_url().scheme() == "https"

@@ -128,13 +128,11 @@ pub async fn overview(
 ) -> Result<SessionsOverview, AppError> {
     // Counts still in the buffer belong on this page.
     let now = state.now();
-    let (live, ended) = tokio::try_join!(
-        state.store.live_sessions(&who.user_id),
-        state
-            .store
-            .ended_sessions(&who.user_id, now - chrono::Duration::days(30)),
-    )
-    .map_err(|e| store_err(e, meta))?;
+    let super::store::SessionLists { live, ended } = state
+        .store
+        .session_list(&who.user_id, now - chrono::Duration::days(30))
+        .await
+        .map_err(|e| store_err(e, meta))?;
     let mut active = Vec::with_capacity(live.len());
     let mut ended_rows = ended;
     for mut row in live {

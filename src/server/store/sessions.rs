@@ -431,11 +431,24 @@ pub struct SessionListRow {
     pub signals: Option<String>,
 }
 
-const SESSION_LIST_COLUMNS: &str = "s.id, s.client_ip, s.user_agent, s.location, s.last_activity, s.created_at, \
-     s.expires_at, s.revoked_at, s.revocation_reason, s.login_method, s.request_count, s.suspicious_activity, \
-     a.device_type, a.browser, a.os, a.country, a.city, a.security_score, a.failed_actions, \
-     (SELECT e.extra_data FROM session_activities e WHERE e.session_id = s.id AND e.activity_type = 'sign_in' \
-      ORDER BY e.created_at LIMIT 1) AS signals";
+/// The columns of a [`SessionListRow`] (a macro, so that the query is one
+/// constant string).
+macro_rules! session_list_columns {
+    () => {
+        "s.id, s.client_ip, s.user_agent, s.location, s.last_activity, s.created_at, \
+         s.expires_at, s.revoked_at, s.revocation_reason, s.login_method, s.request_count, s.suspicious_activity, \
+         a.device_type, a.browser, a.os, a.country, a.city, a.security_score, a.failed_actions, \
+         (SELECT e.extra_data FROM session_activities e WHERE e.session_id = s.id AND e.activity_type = 'sign_in' \
+          ORDER BY e.created_at LIMIT 1) AS signals"
+    };
+}
+
+/// The sessions page's two lists.
+#[derive(Debug, Default)]
+pub struct SessionLists {
+    pub live: Vec<SessionListRow>,
+    pub ended: Vec<SessionListRow>,
+}
 
 /// What the suspicious-sign-in rules look at (see `server::security`).
 #[derive(Debug, Clone, Default)]
@@ -449,30 +462,35 @@ pub struct SignInHistory {
 }
 
 impl Store {
-    /// Live sessions of a user, most recent activity first. The caller drops
-    /// those that ran out but are not marked yet.
-    pub async fn live_sessions(&self, user_id: &str) -> StoreResult<Vec<SessionListRow>> {
-        let sql = format!(
-            "SELECT {SESSION_LIST_COLUMNS} FROM user_sessions s LEFT JOIN sessionanalytics a ON a.session_id = s.id \
-             WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.is_active = TRUE \
-             ORDER BY s.last_activity DESC, s.id DESC LIMIT 500"
-        );
-        on_read!(self, pool => Ok(sqlx::query_as::<_, SessionListRow>(&sql).bind(user_id).fetch_all(pool).await?))
-    }
-
-    /// Sessions that ended since `since` (not failed sign-in attempts).
-    pub async fn ended_sessions(
+    /// A user's sessions for the sessions page, in one query: the live ones,
+    /// most recent activity first (the caller drops those that ran out but
+    /// are not marked yet), and those that ended since `since`, last ended
+    /// first (failed sign-in attempts left out).
+    pub async fn session_list(
         &self,
         user_id: &str,
         since: DateTime<Utc>,
-    ) -> StoreResult<Vec<SessionListRow>> {
-        let sql = format!(
-            "SELECT {SESSION_LIST_COLUMNS} FROM user_sessions s LEFT JOIN sessionanalytics a ON a.session_id = s.id \
+    ) -> StoreResult<SessionLists> {
+        const SQL: &str = concat!(
+            "SELECT * FROM (SELECT ",
+            session_list_columns!(),
+            " FROM user_sessions s LEFT JOIN sessionanalytics a ON a.session_id = s.id \
+             WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.is_active = TRUE \
+             ORDER BY s.last_activity DESC, s.id DESC LIMIT 500) AS live \
+             UNION ALL SELECT * FROM (SELECT ",
+            session_list_columns!(),
+            " FROM user_sessions s LEFT JOIN sessionanalytics a ON a.session_id = s.id \
              WHERE s.user_id = $1 AND s.revoked_at IS NOT NULL AND s.revoked_at >= $2 \
              AND s.revocation_reason <> 'failed_sign_in' \
-             ORDER BY s.revoked_at DESC, s.id DESC LIMIT 100"
+             ORDER BY s.revoked_at DESC, s.id DESC LIMIT 100) AS ended"
         );
-        on_read!(self, pool => Ok(sqlx::query_as::<_, SessionListRow>(&sql).bind(user_id).bind(since).fetch_all(pool).await?))
+        let rows: Vec<SessionListRow> = on_read!(self, pool => Ok::<_, super::StoreError>(
+            sqlx::query_as::<_, SessionListRow>(SQL).bind(user_id).bind(since).fetch_all(pool).await?
+        ))?;
+        // UNION ALL keeps each part's order; the parts are told apart by
+        // whether the session was revoked.
+        let (ended, live) = rows.into_iter().partition(|r| r.revoked_at.is_some());
+        Ok(SessionLists { live, ended })
     }
 
     /// The facts the suspicious-sign-in rules need, before the new session exists.
