@@ -16,9 +16,8 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-/// A time, absolute and relative (a plain function: a component per time
-/// on a list of sessions costs a reactive owner each on every render).
-fn moment(when: When) -> impl IntoView {
+#[component]
+fn Moment(when: When) -> impl IntoView {
     view! { <time datetime=when.iso>{when.absolute}</time> " (" {when.relative} ")" }
 }
 
@@ -100,13 +99,13 @@ fn SessionItem(session: SessionView, revoke: ServerAction<RevokeSession>) -> imp
                 <div><dt>"Device"</dt><dd>{s.device_type.clone()}</dd></div>
                 <div><dt>"IP address"</dt><dd>{s.ip.clone()}</dd></div>
                 <div><dt>"Location"</dt><dd>{s.location.clone().unwrap_or_else(|| "Unknown".into())}</dd></div>
-                <div><dt>"Signed in"</dt><dd>{moment(s.signed_in.clone())}</dd></div>
-                <div><dt>"Last active"</dt><dd>{moment(s.last_active.clone())}</dd></div>
+                <div><dt>"Signed in"</dt><dd><Moment when=s.signed_in.clone()/></dd></div>
+                <div><dt>"Last active"</dt><dd><Moment when=s.last_active.clone()/></dd></div>
                 <div><dt>"Sign-in method"</dt><dd>{s.method.clone()}</dd></div>
                 <div><dt>"Requests"</dt><dd>{s.requests}</dd></div>
             </dl>
             <div class="session-actions">
-                <a href=events>"Events of this session"</a>
+                <A href=events>"Events of this session"</A>
                 {(!s.current).then(|| view! {
                     <ActionForm action=revoke attr:class="inline-form">
                         <input type="hidden" name="id" value=s.id.clone()/>
@@ -133,11 +132,11 @@ fn EndedSessions(sessions: Vec<SessionView>) -> impl IntoView {
                             <li class="session ended">
                                 <h3>{s.browser.clone()} " on " {s.os.clone()}</h3>
                                 <dl class="facts">
-                                    <div><dt>"Ended"</dt><dd>{s.ended.clone().map(moment)}</dd></div>
+                                    <div><dt>"Ended"</dt><dd>{s.ended.clone().map(|w| view! { <Moment when=w/> })}</dd></div>
                                     <div><dt>"Reason"</dt><dd>{s.end_reason.clone().unwrap_or_default()}</dd></div>
                                     <div><dt>"Device"</dt><dd>{s.device_type.clone()}</dd></div>
                                     <div><dt>"IP address"</dt><dd>{s.ip.clone()}</dd></div>
-                                    <div><dt>"Signed in"</dt><dd>{moment(s.signed_in.clone())}</dd></div>
+                                    <div><dt>"Signed in"</dt><dd><Moment when=s.signed_in.clone()/></dd></div>
                                 </dl>
                                 <p><a href=format!("/account/activity?session={}", s.id)>"Events of this session"</a></p>
                             </li>
