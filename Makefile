@@ -13,6 +13,11 @@ AIOSMTPD_VERSION := 1.4.6
 # Build artefacts live outside the clone so fresh clones share them.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/vestibule/target
 TOOLS_DIR := $(HOME)/.cache/vestibule/tools
+# aiosmtpd (the SMTP server of the mail test) is installed here, with the very
+# python3 the test runs, and handed to the test by this variable: no pip of
+# another interpreter, no system site-packages involved.
+PYTHON_DIR := $(TOOLS_DIR)/python
+export VESTIBULE_TEST_PYTHONPATH := $(PYTHON_DIR)
 export PATH := $(HOME)/.cargo/bin:$(TOOLS_DIR)/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export LEPTOS_SITE_ROOT := target/site
@@ -55,7 +60,8 @@ tools: .tools-rust .tools-node .tools-system
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	command -v curl >/dev/null || missing="$$missing curl"; \
 	if [ -n "$$missing" ]; then echo "installing$$missing"; apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi
-	@python3 -c 'import aiosmtpd' 2>/dev/null || pip install --quiet aiosmtpd==$(AIOSMTPD_VERSION)
+	@PYTHONPATH=$(PYTHON_DIR) python3 -c 'import aiosmtpd' 2>/dev/null || \
+		python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --upgrade --target $(PYTHON_DIR) aiosmtpd==$(AIOSMTPD_VERSION)
 
 ## Build and run ---------------------------------------------------------------
 

@@ -907,37 +907,70 @@ async fn deletion(engine: Engine, name: &str) {
 }
 both_engines!(deleting_the_account_ends_everything, deletion);
 
+/// Starts a real SMTP server process (aiosmtpd) that writes each message it
+/// receives into `dir`, and waits until it accepts connections. `make test`
+/// installs aiosmtpd under its tools folder and names that folder in
+/// `VESTIBULE_TEST_PYTHONPATH`; a python3 that imports aiosmtpd by itself works
+/// too. If the server cannot start, the panic carries python's own error.
+fn start_smtp_server(dir: &std::path::Path) -> (std::process::Child, u16) {
+    let mut last_error = String::new();
+    // A port picked here may be taken by another test before python binds it:
+    // then python exits with "address in use" and the next attempt picks again.
+    for _attempt in 0..3 {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let script = format!(
+            "import os, time\nfrom aiosmtpd.controller import Controller\nclass H:\n    async def handle_DATA(self, server, session, envelope):\n        p = os.path.join({dir:?}, str(len(os.listdir({dir:?}))) + '.eml')\n        open(p, 'wb').write(envelope.original_content or envelope.content)\n        return '250 OK'\nc = Controller(H(), hostname='127.0.0.1', port={port})\nc.start()\ntime.sleep(120)\n",
+            dir = dir.display().to_string(),
+        );
+        let mut command = std::process::Command::new("python3");
+        command
+            .arg("-c")
+            .arg(&script)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        if let Ok(extra) = std::env::var("VESTIBULE_TEST_PYTHONPATH") {
+            let joined = match std::env::var("PYTHONPATH") {
+                Ok(old) if !old.is_empty() => format!("{extra}:{old}"),
+                _ => extra,
+            };
+            command.env("PYTHONPATH", joined);
+        }
+        let mut child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("python3 is needed for the SMTP test: {e}"));
+        // Up to 30 s: python starts slowly while the other tests load both cores.
+        for _ in 0..600 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return (child, port);
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                let mut err = String::new();
+                if let Some(mut e) = child.stderr.take() {
+                    use std::io::Read;
+                    let _ = e.read_to_string(&mut err);
+                }
+                last_error = format!("python3 exited with {status}: {err}");
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        if last_error.is_empty() {
+            let _ = child.kill();
+            let _ = child.wait();
+            last_error = format!("nothing listened on port {port} after 30 s");
+        }
+    }
+    panic!("the SMTP server (aiosmtpd) did not start; make test installs it: {last_error}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mail_goes_out_over_smtp() {
     // A real SMTP server process (aiosmtpd) that writes each message to a folder.
     let dir = tempfile::tempdir().unwrap();
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let script = format!(
-        "import asyncio, os\nfrom aiosmtpd.controller import Controller\nclass H:\n    async def handle_DATA(self, server, session, envelope):\n        p = os.path.join({dir:?}, str(len(os.listdir({dir:?}))) + '.eml')\n        open(p, 'wb').write(envelope.original_content or envelope.content)\n        return '250 OK'\nc = Controller(H(), hostname='127.0.0.1', port={port})\nc.start()\nimport time\ntime.sleep(60)\n",
-        dir = dir.path().display().to_string(),
-        port = port
-    );
-    let mut child = match std::process::Command::new("python3")
-        .arg("-c")
-        .arg(&script)
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => panic!("python3 with aiosmtpd is needed (make test installs it): {e}"),
-    };
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    assert!(
-        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(),
-        "the SMTP server did not start (is aiosmtpd installed? make test installs it)"
-    );
+    let (mut child, port) = start_smtp_server(dir.path());
     let smtp = format!("smtp://127.0.0.1:{port}");
     let app = spawn_app(Engine::Sqlite, "smtp", &[("smtp-url", &smtp)])
         .await
@@ -945,7 +978,7 @@ async fn mail_goes_out_over_smtp() {
     let u = unique("smtp");
     app.register(&u, &format!("{u}@example.com"), PW).await;
     let mut got = String::new();
-    for _ in 0..100 {
+    for _ in 0..400 {
         for e in std::fs::read_dir(dir.path()).unwrap().flatten() {
             got = std::fs::read_to_string(e.path()).unwrap_or_default();
         }
@@ -955,6 +988,7 @@ async fn mail_goes_out_over_smtp() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     let _ = child.kill();
+    let _ = child.wait();
     assert!(
         got.contains(&format!("{u}@example.com")),
         "SMTP server received the mail: {got}"
