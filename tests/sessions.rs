@@ -6,6 +6,8 @@ use crate::helpers::*;
 
 const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
 const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+/// The same phone after an iOS and Safari update.
+const IPHONE_UPDATED: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
 
 async fn login_as(app: &TestApp, user: &str, ua: &str) -> String {
     let r = app
@@ -215,6 +217,22 @@ async fn suspicious(engine: Engine, name: &str) {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert!(seen, "failed actions flag the session");
+    // The phone again after an iOS and Safari update: a known device. The
+    // failed attempts above still flag it, but not as a new device (the
+    // Firefox sign-in above shows that reason would be named).
+    let updated = login_as(&app, &u, IPHONE_UPDATED).await;
+    let v = overview(&app, &updated).await;
+    let me = v["active"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["current"] == true)
+        .unwrap()
+        .clone();
+    assert!(me["os"].as_str().unwrap().contains("17.4"), "{me}");
+    let why = me["suspicious"].as_str().unwrap_or("").to_lowercase();
+    assert!(why.contains("failed sign-in attempts"), "{me}");
+    assert!(!why.contains("device never used"), "{me}");
     app.stop().await;
 }
 both_engines!(suspicious_sign_ins_are_flagged_and_mailed, suspicious);
