@@ -887,6 +887,42 @@ async fn deletion(engine: Engine, name: &str) {
         .await;
     assert_eq!(r.status, 422);
     assert!(app.whoami(&a).await.is_some());
+    // The page's plain form without JavaScript: a wrong password comes back
+    // to the page with the message beside the field and deletes nothing.
+    let r = app
+        .form_post(
+            "delete_account",
+            "/account/delete",
+            &[("current_password", "wrong-one-here")],
+            Some(&a),
+        )
+        .await;
+    assert_eq!(r.status(), 302);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(loc.contains("/account/delete"), "{loc}");
+    let page = app.get(&loc.replace(&app.base, ""), Some(&a)).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(r#"id="f-current_password""#)
+            && page.body.contains(r#"aria-invalid="true""#),
+        "the refusal is shown beside the field"
+    );
+    assert!(app.whoami(&a).await.is_some(), "nothing deleted");
+    // With the right password it deletes and lands on the home page.
+    let v = unique("gone");
+    let c = app.register(&v, &format!("{v}@example.com"), PW).await;
+    let r = app
+        .form_post(
+            "delete_account",
+            "/account/delete",
+            &[("current_password", PW)],
+            Some(&c),
+        )
+        .await;
+    assert!(r.status().is_redirection(), "{}", r.status());
+    assert_eq!(r.headers()["location"], "/?deleted=1");
+    assert_eq!(app.whoami(&c).await, None);
+    assert!(user_row(&app, &v).await.is_deleted);
     let r = app
         .call("delete_account", &[("current_password", PW)], Some(&a))
         .await;

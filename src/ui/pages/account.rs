@@ -6,11 +6,13 @@ use crate::api::account::{
 };
 use crate::domain::CurrentUser;
 use crate::ui::components::form::{
-    done_note, last_error, success, Checkbox, Field, FormError, FormSuccess,
+    done_note, last_error, posted_error, success, Checkbox, Field, FormError, FormSuccess,
+    PlainField, PlainFormError,
 };
 use crate::ui::components::nav::use_auth;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
@@ -147,20 +149,24 @@ pub fn PasswordPage() -> impl IntoView {
 
 #[component]
 pub fn DeletePage() -> impl IntoView {
-    let action = ServerAction::<DeleteAccount>::new();
-    use_auth().follow(action);
-    let error = last_error(action.value());
+    // A plain post, as on the sign-in page: success ends the session and
+    // lands on the home page, so a full page load is what it needs anyway,
+    // and the page carries no action or form-decoding code into the browser.
+    let path = <DeleteAccount as ServerFn>::PATH;
     view! {
         <Title text="Delete account"/>
         <h1>"Delete account"</h1>
         <AccountNav/>
-        {with_user(move |_| view! {
-            <p>"Deleting your account signs you out everywhere and ends your group memberships. You cannot undo this."</p>
-            <ActionForm action=action attr:class="stack danger" attr:novalidate=true>
-                <FormError error=error/>
-                <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error=error required=true/>
-                <button type="submit" class="danger" disabled=move || action.pending().get()>"Delete account"</button>
-            </ActionForm>
+        {with_user(move |_| {
+            let error = posted_error(path);
+            view! {
+                <p>"Deleting your account signs you out everywhere and ends your group memberships. You cannot undo this."</p>
+                <form method="post" action=path class="stack danger" novalidate=true>
+                    <PlainFormError error=error.clone()/>
+                    <PlainField label="Current password" name="current_password" kind="password" autocomplete="current-password" error=error required=true/>
+                    <button type="submit" class="danger">"Delete account"</button>
+                </form>
+            }
         })}
     }
 }
