@@ -615,6 +615,53 @@ async fn password_change(engine: Engine, name: &str) {
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(!r.set_cookie_header().unwrap().contains("Max-Age="));
+    // The page's plain form without JavaScript: a refusal comes back beside
+    // the field and changes nothing; a success comes back with its note and
+    // the rotated cookie.
+    let w = unique("pwp");
+    let c = app.register(&w, &format!("{w}@example.com"), PW).await;
+    let next_pw = "amber-river-compass-77";
+    let form = |current: &'static str| {
+        [
+            ("current_password", current),
+            ("new_password", next_pw),
+            ("sign_out_others", "on"),
+            ("others_choice", "1"),
+        ]
+    };
+    let r = read(
+        app.form_post(
+            "change_password",
+            "/account/password",
+            &form("wrong-guess-123"),
+            Some(&c),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(r.status, 302);
+    let loc = r.headers["location"].to_str().unwrap().to_string();
+    let page = app.get(&loc.replace(&app.base, ""), Some(&c)).await;
+    assert!(
+        page.body.contains(r#"id="f-current_password""#)
+            && page.body.contains(r#"aria-invalid="true""#),
+        "the refusal is shown beside the field"
+    );
+    assert!(!page.body.contains("Your password was changed."));
+    assert_eq!(app.login(&w, next_pw).await.status, 401, "nothing changed");
+    let r = read(
+        app.form_post("change_password", "/account/password", &form(PW), Some(&c))
+            .await,
+    )
+    .await;
+    assert_eq!(r.status, 302);
+    let loc = r.headers["location"].to_str().unwrap().to_string();
+    assert!(loc.contains("done=password"), "{loc}");
+    let rotated = r.session_cookie().expect("the token is rotated");
+    assert_ne!(rotated, c);
+    let page = app.get(&loc.replace(&app.base, ""), Some(&rotated)).await;
+    assert!(page.body.contains("Your password was changed."));
+    assert_eq!(app.login(&w, next_pw).await.status, 200);
     // Anonymous callers are refused.
     let r = app
         .call(

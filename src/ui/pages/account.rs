@@ -123,26 +123,32 @@ pub fn EmailPage() -> impl IntoView {
 
 #[component]
 pub fn PasswordPage() -> impl IntoView {
-    let action = ServerAction::<ChangePassword>::new();
-    let error = last_error(action.value());
-    let done = success(action.value(), done_note("password"), |_| {
-        "Your password was changed.".to_string()
-    });
+    // A plain post, like deletion: the answer changes the session (a new
+    // token, other sessions ended), and the page comes back with the note or
+    // with the message beside the field. No action or form-decoding code in
+    // the browser for it.
+    let path = <ChangePassword as ServerFn>::PATH;
     view! {
         <Title text="Password"/>
         <h1>"Change password"</h1>
         <AccountNav/>
-        {with_user(move |_| view! {
-            <ActionForm action=action attr:class="stack" attr:novalidate=true>
-                <FormError error=error/>
-                <FormSuccess message=done/>
-                <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error=error required=true/>
-                <Field label="New password" name="new_password" kind="password" autocomplete="new-password" error=error required=true
-                    hint="At least 8 characters. A few unrelated words make a strong password."/>
-                <Checkbox label="Sign out other sessions" name="sign_out_others" checked=true/>
-                <input type="hidden" name="others_choice" value="1"/>
-                <button type="submit" disabled=move || action.pending().get()>"Change password"</button>
-            </ActionForm>
+        {with_user(move |_| {
+            let error = posted_error(path);
+            let done = done_note("password");
+            view! {
+                <form method="post" action=path class="stack" novalidate=true>
+                    <PlainFormError error=error.clone()/>
+                    <div class="form-success" role="status">
+                        {done.then(|| view! { <p>"Your password was changed."</p> })}
+                    </div>
+                    <PlainField label="Current password" name="current_password" kind="password" autocomplete="current-password" error=error.clone() required=true/>
+                    <PlainField label="New password" name="new_password" kind="password" autocomplete="new-password" error=error required=true
+                        hint="At least 8 characters. A few unrelated words make a strong password."/>
+                    <Checkbox label="Sign out other sessions" name="sign_out_others" checked=true/>
+                    <input type="hidden" name="others_choice" value="1"/>
+                    <button type="submit">"Change password"</button>
+                </form>
+            }
         })}
     }
 }
