@@ -813,6 +813,38 @@ async fn email_change(engine: Engine, name: &str) {
     let old = format!("{u}@example.com");
     let new = format!("{u}-new@example.com");
     let c = app.register(&u, &old, PW).await;
+    // The page's plain form without JavaScript: a refusal comes back with the
+    // message beside the field and the typed address kept; a success with
+    // the note.
+    let r = app
+        .form_post(
+            "change_email",
+            "/account/email",
+            &[("new_email", &new), ("current_password", "wrong-one-here")],
+            Some(&c),
+        )
+        .await;
+    assert_eq!(r.status(), 302);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    let page = app.get(&loc.replace(&app.base, ""), Some(&c)).await;
+    assert!(
+        page.body.contains(r#"aria-invalid="true""#) && page.body.contains(&new),
+        "refused beside the field, the address kept"
+    );
+    assert!(!page.body.contains("We sent a confirmation link"));
+    let r = app
+        .form_post(
+            "change_email",
+            "/account/email",
+            &[("new_email", &new), ("current_password", PW)],
+            Some(&c),
+        )
+        .await;
+    assert_eq!(r.status(), 302);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(loc.contains("done=email"), "{loc}");
+    let page = app.get(&loc.replace(&app.base, ""), Some(&c)).await;
+    assert!(page.body.contains("We sent a confirmation link"));
     let r = app
         .call(
             "change_email",

@@ -93,30 +93,29 @@ fn ProfileForm(user: CurrentUser, action: ServerAction<UpdateProfile>) -> impl I
 
 #[component]
 pub fn EmailPage() -> impl IntoView {
-    let action = ServerAction::<ChangeEmail>::new();
-    let error = last_error(action.value());
-    let sent = success(action.value(), done_note("email"), |to| {
-        match to {
-        Some(to) => {
-            format!("We sent a confirmation link to {to}. Your address changes when you open it.")
-        }
-        None => "We sent a confirmation link to your new address. Your address changes when you open it."
-            .to_string(),
-    }
-    });
+    // A plain post, like the password page: the page comes back with the
+    // note (the `done` parameter) or with the message beside the field and
+    // the typed address kept. No action or form-decoding code in the browser.
+    let path = <ChangeEmail as ServerFn>::PATH;
     view! {
         <Title text="Email"/>
         <h1>"Email address"</h1>
         <AccountNav/>
-        {with_user(move |u| view! {
-            <p>"Your address is " <strong>{u.email.clone()}</strong> "."</p>
-            <ActionForm action=action attr:class="stack" attr:novalidate=true>
-                <FormError error=error/>
-                <FormSuccess message=sent/>
-                <Field label="New email" name="new_email" kind="email" autocomplete="email" error=error required=true maxlength=255/>
-                <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error=error required=true/>
-                <button type="submit" disabled=move || action.pending().get()>"Change email"</button>
-            </ActionForm>
+        {with_user(move |u| {
+            let error = posted_error(path);
+            let sent = done_note("email");
+            view! {
+                <p>"Your address is " <strong>{u.email.clone()}</strong> "."</p>
+                <form method="post" action=path class="stack" novalidate=true>
+                    <PlainFormError error=error.clone()/>
+                    <div class="form-success" role="status">
+                        {sent.then(|| view! { <p>"We sent a confirmation link to your new address. Your address changes when you open it."</p> })}
+                    </div>
+                    <PlainField label="New email" name="new_email" kind="email" autocomplete="email" error=error.clone() required=true maxlength=255/>
+                    <PlainField label="Current password" name="current_password" kind="password" autocomplete="current-password" error=error required=true/>
+                    <button type="submit">"Change email"</button>
+                </form>
+            }
         })}
     }
 }
