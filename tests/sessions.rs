@@ -30,6 +30,17 @@ async fn overview(app: &TestApp, cookie: &str) -> serde_json::Value {
     serde_json::from_str(&r.body).unwrap()
 }
 
+/// The row of the session that asked ("This device") in a `list_sessions` answer.
+fn current_row(v: &serde_json::Value) -> serde_json::Value {
+    v["active"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["current"] == true)
+        .unwrap()
+        .clone()
+}
+
 fn ids(v: &serde_json::Value, list: &str) -> Vec<String> {
     v[list]
         .as_array()
@@ -198,13 +209,7 @@ async fn suspicious(engine: Engine, name: &str) {
     let mut seen = false;
     for _ in 0..20 {
         let v = overview(&app, &plain).await;
-        let me = v["active"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["current"] == true)
-            .unwrap()
-            .clone();
+        let me = current_row(&v);
         if me["suspicious"]
             .as_str()
             .map(|r| r.to_lowercase().contains("failed actions"))
@@ -222,13 +227,7 @@ async fn suspicious(engine: Engine, name: &str) {
     // Firefox sign-in above shows that reason would be named).
     let updated = login_as(&app, &u, IPHONE_UPDATED).await;
     let v = overview(&app, &updated).await;
-    let me = v["active"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["current"] == true)
-        .unwrap()
-        .clone();
+    let me = current_row(&v);
     assert!(me["os"].as_str().unwrap().contains("17.4"), "{me}");
     let why = me["suspicious"].as_str().unwrap_or("").to_lowercase();
     assert!(why.contains("failed sign-in attempts"), "{me}");
@@ -286,13 +285,7 @@ async fn many_sessions(engine: Engine, name: &str) {
         last = app.login(&u, PW).await.session_cookie().unwrap();
     }
     let v = overview(&app, &last).await;
-    let me = v["active"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["current"] == true)
-        .unwrap()
-        .clone();
+    let me = current_row(&v);
     assert!(
         me["suspicious"]
             .as_str()
@@ -350,15 +343,7 @@ both_engines!(activity_counters_add_up_exactly, counters);
 /// The public id of the session `cookie` belongs to.
 async fn current_id(app: &TestApp, cookie: &str) -> String {
     let v = overview(app, cookie).await;
-    v["active"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["current"] == true)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    current_row(&v)["id"].as_str().unwrap().to_string()
 }
 
 /// `logout_time` and `session_duration` of a session's analytics row.
