@@ -598,25 +598,28 @@ async fn refused_form_kept(engine: Engine, name: &str) {
         return;
     };
     let (_, cookie, _) = verified(&app, "kept").await;
-    let r = app
-        .form_post(
-            "create_group",
-            "/groups/new",
-            &[
-                ("name", ""),
-                ("slug", ""),
-                ("description", ""),
-                ("group_type", "study"),
-                ("tags", ""),
-                ("max_members", ""),
-                ("join_question", ""),
-            ],
-            Some(&cookie),
-        )
-        .await;
+    // The new-group form as a browser without JavaScript posts it, boxes unticked.
+    let form = |name: &'static str| {
+        [
+            ("name", name),
+            ("slug", ""),
+            ("description", ""),
+            ("group_type", "study"),
+            ("tags", ""),
+            ("max_members", ""),
+            ("join_question", ""),
+        ]
+    };
+    let (client, cookie) = (&app, cookie.as_str());
+    let post = |name: &'static str| async move {
+        client
+            .form_post("create_group", "/groups/new", &form(name), Some(cookie))
+            .await
+    };
+    let r = post("").await;
     assert_eq!(r.status(), 302);
     let loc = r.headers()["location"].to_str().unwrap().to_string();
-    let page = app.get(&loc.replace(&app.base, ""), Some(&cookie)).await;
+    let page = app.get(&loc.replace(&app.base, ""), Some(cookie)).await;
     let tag_of = |id: &str| {
         let at = page.body.find(&format!("id=\"{id}\"")).expect(id);
         let start = page.body[..at].rfind('<').unwrap();
@@ -636,6 +639,17 @@ async fn refused_form_kept(engine: Engine, name: &str) {
         "the type chosen is kept"
     );
     assert!(!option("community").contains("selected"));
+    assert!(
+        page.body.contains(r#"action="/api/create_group""#),
+        "the page's form posts plainly"
+    );
+    // A good form lands on the new group's page.
+    let r = post("Plain Posters").await;
+    assert_eq!(r.status(), 302);
+    assert_eq!(r.headers()["location"], "/groups/plain-posters");
+    let page = app.get("/groups/plain-posters", Some(cookie)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Plain Posters"));
     app.stop().await;
 }
 both_engines!(a_refused_group_form_keeps_choices, refused_form_kept);

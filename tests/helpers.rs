@@ -288,6 +288,22 @@ impl TestApp {
         rb.send().await.unwrap()
     }
 
+    /// [`Self::form_post`], then follows the server's 302 back as the browser
+    /// would: the location it named and the page found there.
+    pub async fn form_post_back(
+        &self,
+        endpoint: &str,
+        from: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> (String, Resp) {
+        let r = self.form_post(endpoint, from, form, cookie).await;
+        assert_eq!(r.status(), 302, "{endpoint} from {from}");
+        let loc = r.headers()["location"].to_str().unwrap().to_string();
+        let page = self.get(&loc.replace(&self.base, ""), cookie).await;
+        (loc, page)
+    }
+
     /// Registers and returns the session token.
     pub async fn register(&self, username: &str, email: &str, password: &str) -> String {
         let r = self

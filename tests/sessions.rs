@@ -135,6 +135,75 @@ both_engines!(
     listing_and_revoking
 );
 
+/// The page's "Sign out" buttons are plain forms: without JavaScript they
+/// post, and the page comes back with the list as it now is and a note, or
+/// with the error and nothing changed.
+async fn plain_revoking(engine: Engine, name: &str) {
+    let Some(app) = spawn_app(engine, name, &[]).await else {
+        return;
+    };
+    let (a, b) = (unique("pa"), unique("pb"));
+    let a1 = app.register(&a, &format!("{a}@example.com"), PW).await;
+    let a2 = login_as(&app, &a, FIREFOX).await;
+    let a3 = login_as(&app, &a, IPHONE).await;
+    let b1 = app.register(&b, &format!("{b}@example.com"), PW).await;
+    let page = app.get("/account/sessions", Some(&a1)).await;
+    assert_eq!(
+        page.body.matches(r#"action="/api/revoke_session""#).count(),
+        2,
+        "a Sign out form on each other row"
+    );
+    assert_eq!(
+        page.body
+            .matches(r#"action="/api/revoke_other_sessions""#)
+            .count(),
+        1
+    );
+    // Someone else's session: the error comes back, nothing ends.
+    let b_id = current_id(&app, &b1).await;
+    let (loc, page) = app
+        .form_post_back(
+            "revoke_session",
+            "/account/sessions",
+            &[("id", &b_id)],
+            Some(&a1),
+        )
+        .await;
+    assert!(!loc.contains("done="), "{loc}");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("<p>Not found.<"),
+        "the error is shown: {}",
+        page.body
+    );
+    assert!(app.whoami(&b1).await.is_some(), "B is untouched");
+    // One of one's own: back with the note, the row gone, the cookie refused.
+    let a2_id = current_id(&app, &a2).await;
+    let (loc, page) = app
+        .form_post_back(
+            "revoke_session",
+            "/account/sessions",
+            &[("id", &a2_id)],
+            Some(&a1),
+        )
+        .await;
+    assert_eq!(loc, "/account/sessions?done=revoked");
+    assert!(page.body.contains("The session was signed out."));
+    assert!(!page.body.contains(&format!("id=\"s-{a2_id}\"")));
+    assert_eq!(app.whoami(&a2).await, None);
+    // All others: back with the note, only this device left.
+    let (loc, page) = app
+        .form_post_back("revoke_other_sessions", "/account/sessions", &[], Some(&a1))
+        .await;
+    assert_eq!(loc, "/account/sessions?done=others");
+    assert!(page.body.contains("Signed out your other sessions."));
+    assert_eq!(page.body.matches(r#"aria-labelledby="s-"#).count(), 1);
+    assert_eq!(app.whoami(&a3).await, None);
+    assert!(app.whoami(&a1).await.is_some());
+    app.stop().await;
+}
+both_engines!(sessions_end_from_plain_forms, plain_revoking);
+
 async fn suspicious(engine: Engine, name: &str) {
     let Some(app) = spawn_app(engine, name, &[]).await else {
         return;

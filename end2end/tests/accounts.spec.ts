@@ -78,6 +78,10 @@ test.describe('accounts', () => {
     await page.getByLabel('Profile picture URL', { exact: true }).fill(profile.picture);
     const response = await submitAndWait(page, page.getByRole('button', { name: 'Save profile', exact: true }));
     expect(response.status(), 'save profile response').toBeLessThan(400);
+    // The form posts plainly: the page comes back with the note and the new
+    // picture in the navigation.
+    await expect(page.getByText('Profile saved.', { exact: true })).toBeVisible();
+    await expect(page.locator(`header img[src="${profile.picture}"]`)).toHaveCount(1);
 
     await page.reload();
     await waitForHydration(page);

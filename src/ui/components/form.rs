@@ -159,20 +159,34 @@ pub fn PlainField(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] required: bool,
     #[prop(optional)] maxlength: Option<usize>,
+    /// What the field holds when the page is drawn (never for a password).
+    #[prop(default = None)]
+    value: Option<String>,
 ) -> impl IntoView {
     let id = format!("f-{name}");
     let message = error.as_ref().and_then(|e| e.field(name));
-    let kept = error
-        .as_ref()
-        .filter(|_| kind != "password")
-        .and_then(|e| e.value(name));
+    let kept = if kind == "password" {
+        None
+    } else {
+        error.as_ref().and_then(|e| e.value(name)).or(value)
+    };
     let described = described_by(&id, hint.is_some(), message.is_some());
     let invalid = message.as_ref().map(|_| "true");
     let hidden = message.is_none();
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
+    let input = if kind == "textarea" {
+        // Leptos writes a textarea's text unescaped on the server (S26); the
+        // browser decodes the references, so the hydrated text matches.
+        let text = kept.unwrap_or_default();
+        #[cfg(feature = "ssr")]
+        let text = escape_html(&text);
+        Either::Left(view! {
+            <textarea id=id.clone() name=name rows="4"
+                maxlength=maxlength
+                aria-invalid=invalid
+                aria-describedby=described>{text}</textarea>
+        })
+    } else {
+        Either::Right(view! {
             <input id=id.clone() name=name type=kind
                 autocomplete=autocomplete
                 required=required
@@ -180,6 +194,13 @@ pub fn PlainField(
                 aria-invalid=invalid
                 aria-describedby=described
                 value=kept/>
+        })
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
+            {input}
             <p class="field-error" id=format!("{id}-error") hidden=hidden>{message}</p>
         </div>
     }

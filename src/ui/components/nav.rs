@@ -7,45 +7,19 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// The caller, and a counter that pages bump when an action of theirs
-/// changed who the caller is (sign-in, profile, …) so the header refetches.
+/// The caller, refetched after signing out. Everything else that changes
+/// who the caller is (sign-in, profile, password) posts plainly and comes
+/// back as a new page.
 #[derive(Clone, Copy)]
 pub struct Auth {
     pub user: Resource<Result<Option<CurrentUser>, AppError>>,
     pub logout: ServerAction<Logout>,
-    pub changed: RwSignal<usize>,
-}
-
-impl Auth {
-    /// Refetch the caller whenever `action` succeeds. Actions live in the
-    /// page (inside `<Routes>`), where an error carried back in the URL after
-    /// a no-JavaScript form post reaches them.
-    pub fn follow<S>(&self, action: ServerAction<S>)
-    where
-        S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-        S::Output: Clone + Send + Sync + 'static,
-    {
-        let changed = self.changed;
-        Effect::new(move |_| {
-            if matches!(action.value().get(), Some(Ok(_))) {
-                changed.update(|n| *n += 1);
-            }
-        });
-    }
 }
 
 pub fn provide_auth() {
     let logout = ServerAction::<Logout>::new();
-    let changed = RwSignal::new(0usize);
-    let user = Resource::new(
-        move || (changed.get(), logout.version().get()),
-        |_| whoami(),
-    );
-    provide_context(Auth {
-        user,
-        logout,
-        changed,
-    });
+    let user = Resource::new(move || logout.version().get(), |_| whoami());
+    provide_context(Auth { user, logout });
 }
 
 pub fn use_auth() -> Auth {

@@ -5,12 +5,7 @@ use crate::api::account::{
     ChangeEmail, ChangePassword, DeleteAccount, ResendVerification, UpdateProfile,
 };
 use crate::domain::CurrentUser;
-use crate::ui::components::form::{
-    done_note, last_error, posted_error, success, Checkbox, Field, FormError, FormSuccess,
-    PlainField, PlainFormError,
-};
-use crate::ui::components::nav::use_auth;
-use leptos::form::ActionForm;
+use crate::ui::components::form::{done_note, posted_error, Checkbox, PlainField, PlainFormError};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -35,27 +30,27 @@ pub fn AccountNav() -> impl IntoView {
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let action = ServerAction::<UpdateProfile>::new();
-    use_auth().follow(action);
+    // A plain post, like the other account pages: the page comes back with
+    // the saved profile (and the navigation's new picture) and the note, or
+    // with the message beside the field and what was typed. No action or
+    // form-decoding code goes to the browser for it.
     view! {
         <Title text="Profile"/>
         <h1>"Profile"</h1>
         <AccountNav/>
-        {with_user(move |u| view! { <ProfileForm user=u action=action/> })}
+        {with_user(move |u| view! { <ProfileForm user=u/> })}
     }
 }
 
 #[component]
-fn ProfileForm(user: CurrentUser, action: ServerAction<UpdateProfile>) -> impl IntoView {
-    let error = last_error(action.value());
-    let saved = success(action.value(), done_note("profile"), |_| {
-        "Profile saved.".to_string()
-    });
-    let resend = ServerAction::<ResendVerification>::new();
-    let resent = success(resend.value(), done_note("resent"), |_| {
-        "A new confirmation link is on its way.".to_string()
-    });
-    let u = user.clone();
+fn ProfileForm(user: CurrentUser) -> impl IntoView {
+    let path = <UpdateProfile as ServerFn>::PATH;
+    let resend_path = <ResendVerification as ServerFn>::PATH;
+    let error = posted_error(path);
+    let resend_error = posted_error(resend_path);
+    let saved = done_note("profile");
+    let resent = done_note("resent");
+    let u = user;
     view! {
         <section class="profile-card" aria-label="Your profile">
             {u.picture_url.clone().map(|src| view! {
@@ -69,25 +64,30 @@ fn ProfileForm(user: CurrentUser, action: ServerAction<UpdateProfile>) -> impl I
             </div>
         </section>
         {(!u.email_verified).then(|| view! {
-            <ActionForm action=resend attr:class="inline-form">
+            <form method="post" action=resend_path class="inline-form">
                 <p class="notice">"Your email address is not confirmed. "
                     <button type="submit" class="link-button">"Send the link again"</button></p>
-            </ActionForm>
-            <FormSuccess message=resent/>
+            </form>
+            <PlainFormError error=resend_error/>
+            <div class="form-success" role="status">
+                {resent.then(|| view! { <p>"A new confirmation link is on its way."</p> })}
+            </div>
         })}
-        <ActionForm action=action attr:class="stack" attr:novalidate=true>
-            <FormError error=error/>
-            <FormSuccess message=saved/>
-            <Field label="First name" name="first_name" autocomplete="given-name" error=error maxlength=100
-                value=user.first_name.clone().unwrap_or_default()/>
-            <Field label="Last name" name="last_name" autocomplete="family-name" error=error maxlength=100
-                value=user.last_name.clone().unwrap_or_default()/>
-            <Field label="Bio" name="bio" kind="textarea" error=error maxlength=1000
-                value=user.bio.clone().unwrap_or_default()/>
-            <Field label="Profile picture URL" name="profile_picture_url" kind="url" autocomplete="photo" error=error maxlength=500
-                hint="An https:// address of an image." value=user.picture_url.clone().unwrap_or_default()/>
-            <button type="submit" disabled=move || action.pending().get()>"Save profile"</button>
-        </ActionForm>
+        <form method="post" action=path class="stack" novalidate=true>
+            <PlainFormError error=error.clone()/>
+            <div class="form-success" role="status">
+                {saved.then(|| view! { <p>"Profile saved."</p> })}
+            </div>
+            <PlainField label="First name" name="first_name" autocomplete="given-name" error=error.clone() maxlength=100
+                value=u.first_name.clone()/>
+            <PlainField label="Last name" name="last_name" autocomplete="family-name" error=error.clone() maxlength=100
+                value=u.last_name.clone()/>
+            <PlainField label="Bio" name="bio" kind="textarea" error=error.clone() maxlength=1000
+                value=u.bio.clone()/>
+            <PlainField label="Profile picture URL" name="profile_picture_url" kind="url" autocomplete="photo" error=error maxlength=500
+                hint="An https:// address of an image." value=u.picture_url.clone()/>
+            <button type="submit">"Save profile"</button>
+        </form>
     }
 }
 

@@ -10,14 +10,16 @@ use crate::api::groups::{
     TransferOwnership, UpdateGroup,
 };
 use crate::domain::{
-    AppError, GroupAction, GroupCard, GroupDetail, GroupSlug, GroupType, MemberView, Standing,
+    AppError, GroupAction, GroupCard, GroupDetail, GroupType, MemberView, Standing,
 };
 use crate::ui::components::form::{
-    kept, kept_flag, last_error, Checkbox, Field, FormError, FormSuccess,
+    kept, kept_flag, last_error, posted_error, Checkbox, Field, FormError, FormSuccess, PlainField,
+    PlainFormError,
 };
 use leptos::either::{Either, EitherOf3, EitherOf4};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -208,10 +210,11 @@ fn GroupTypeSelect(selected: String) -> impl IntoView {
 
 #[component]
 pub fn NewGroupPage() -> impl IntoView {
-    let action = ServerAction::<CreateGroup>::new();
-    let error = last_error(action.value());
-    let name = RwSignal::new(String::new());
-    let suggested = Signal::derive(move || GroupSlug::suggest(&name.get()));
+    // A plain post, like the account pages: success lands on the new group's
+    // page (the server redirects), a refusal comes back with the message
+    // beside the field and what was typed. The browser gets no action or
+    // form-decoding code for it.
+    let path = <CreateGroup as ServerFn>::PATH;
     view! {
         <Title text="New group"/>
         <h1>"Create a group"</h1>
@@ -221,24 +224,25 @@ pub fn NewGroupPage() -> impl IntoView {
                     <a href="/account">"Send the confirmation link again"</a></p>
             })
         } else {
+            let error = posted_error(path);
+            let kept_error = Signal::stored(error.clone());
             Either::Right(view! {
-                <ActionForm action=action attr:class="stack" attr:novalidate=true>
-                    <FormError error=error/>
-                    <Field label="Name" name="name" error=error required=true maxlength=100
-                        on_input=Callback::new(move |v| name.set(v))/>
-                    <Field label="Slug" name="slug" error=error maxlength=100 placeholder=suggested
+                <form method="post" action=path class="stack" novalidate=true>
+                    <PlainFormError error=error.clone()/>
+                    <PlainField label="Name" name="name" error=error.clone() required=true maxlength=100/>
+                    <PlainField label="Slug" name="slug" error=error.clone() maxlength=100
                         hint="The group's address: lower-case letters, digits and hyphens. Leave it empty to use one made from the name."/>
-                    <Field label="Description" name="description" kind="textarea" error=error maxlength=1000/>
-                    <GroupTypeSelect selected=kept(error, "group_type", "community".to_string())/>
-                    <Field label="Tags" name="tags" error=error maxlength=500 hint="Separated by commas, like: music, berlin"/>
-                    <Checkbox label="Public" name="is_public" checked=kept_flag(error, "is_public", true)/>
-                    <Checkbox label="Open to anyone" name="is_open" checked=kept_flag(error, "is_open", true)/>
-                    <Checkbox label="Show members to everyone" name="show_members" checked=kept_flag(error, "show_members", true)/>
-                    <Field label="Maximum members" name="max_members" kind="number" error=error hint="Leave empty for no limit."/>
-                    <Field label="Join question" name="join_question" error=error maxlength=300
+                    <PlainField label="Description" name="description" kind="textarea" error=error.clone() maxlength=1000/>
+                    <GroupTypeSelect selected=kept(kept_error, "group_type", "community".to_string())/>
+                    <PlainField label="Tags" name="tags" error=error.clone() maxlength=500 hint="Separated by commas, like: music, berlin"/>
+                    <Checkbox label="Public" name="is_public" checked=kept_flag(kept_error, "is_public", true)/>
+                    <Checkbox label="Open to anyone" name="is_open" checked=kept_flag(kept_error, "is_open", true)/>
+                    <Checkbox label="Show members to everyone" name="show_members" checked=kept_flag(kept_error, "show_members", true)/>
+                    <PlainField label="Maximum members" name="max_members" kind="number" error=error.clone() hint="Leave empty for no limit."/>
+                    <PlainField label="Join question" name="join_question" error=error maxlength=300
                         hint="Optional. Asked of people who request to join a closed group."/>
-                    <button type="submit" disabled=move || action.pending().get()>"Create group"</button>
-                </ActionForm>
+                    <button type="submit">"Create group"</button>
+                </form>
             })
         })}
     }

@@ -8,48 +8,63 @@ use crate::api::sessions::{
     end_session_by_link, list_sessions, RevokeOtherSessions, RevokeSession,
 };
 use crate::domain::{AppError, SessionView, When};
-use crate::ui::components::form::{done_note, last_error, success, FormError, FormSuccess};
+use crate::ui::components::form::{done_note, posted_error, PlainFormError};
 use leptos::either::{Either, EitherOf3};
-use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-#[component]
-fn Moment(when: When) -> impl IntoView {
-    view! { <time datetime=when.iso>{when.absolute}</time> " (" {when.relative} ")" }
+/// A fact's value: text, or a moment shown as its time and how long ago.
+enum Fact {
+    Text(String),
+    Moment(When),
+}
+
+/// A session's facts as a description list. One view for every row of both
+/// lists keeps the page's code small.
+fn facts(items: Vec<(&'static str, Fact)>) -> impl IntoView {
+    view! {
+        <dl class="facts">
+            {items.into_iter().map(|(label, value)| view! {
+                <div><dt>{label}</dt><dd>{match value {
+                    Fact::Text(t) => Either::Left(t),
+                    Fact::Moment(w) => Either::Right(view! {
+                        <time datetime=w.iso>{w.absolute}</time> " (" {w.relative} ")"
+                    }),
+                }}</dd></div>
+            }).collect_view()}
+        </dl>
+    }
 }
 
 #[component]
 pub fn SessionsPage() -> impl IntoView {
-    let revoke = ServerAction::<RevokeSession>::new();
-    let revoke_others = ServerAction::<RevokeOtherSessions>::new();
-    let data = Resource::new(
-        move || (revoke.version().get(), revoke_others.version().get()),
-        |_| list_sessions(),
-    );
-    let revoke_error = last_error(revoke.value());
-    let ended_message = success(revoke_others.value(), done_note("others"), |n| match n {
-        Some(n) => format!("Signed out {n} other session(s)."),
-        None => "Signed out your other sessions.".to_string(),
-    });
-    let revoked_message = success(revoke.value(), done_note("revoked"), |_| {
-        "The session was signed out.".to_string()
-    });
+    // "Sign out" and "Sign out all other sessions" post plainly: the page
+    // comes back from the server with the list as it now is and the note
+    // (the `done` parameter), or with the message. No action code goes to
+    // the browser for them.
+    let data = Resource::new(|| (), |_| list_sessions());
+    let revoke_error = posted_error(<RevokeSession as ServerFn>::PATH)
+        .or_else(|| posted_error(<RevokeOtherSessions as ServerFn>::PATH));
+    let ended_others = done_note("others");
+    let revoked = done_note("revoked");
     view! {
         <Title text="Sessions"/>
         <h1>"Sessions"</h1>
         <AccountNav/>
         <p class="lead">"Every browser and device where your account is signed in. If you do not recognise one, sign it out and change your password."</p>
-        <FormError error=revoke_error/>
-        <FormSuccess message=ended_message/>
-        <FormSuccess message=revoked_message/>
+        <PlainFormError error=revoke_error/>
+        <div class="form-success" role="status">
+            {ended_others.then(|| view! { <p>"Signed out your other sessions."</p> })}
+            {revoked.then(|| view! { <p>"The session was signed out."</p> })}
+        </div>
         <Transition fallback=|| view! { <p>"Loading sessions…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(o) => EitherOf3::A(view! {
-                        <SessionList sessions=o.active revoke=revoke revoke_others=revoke_others/>
+                        <SessionList sessions=o.active/>
                         <EndedSessions sessions=o.ended/>
                     }),
                     Err(AppError::Unauthenticated) => EitherOf3::B(view! { <SignInPrompt/> }),
@@ -61,28 +76,24 @@ pub fn SessionsPage() -> impl IntoView {
 }
 
 #[component]
-fn SessionList(
-    sessions: Vec<SessionView>,
-    revoke: ServerAction<RevokeSession>,
-    revoke_others: ServerAction<RevokeOtherSessions>,
-) -> impl IntoView {
+fn SessionList(sessions: Vec<SessionView>) -> impl IntoView {
     let others = sessions.iter().filter(|s| !s.current).count();
     let count = sessions.len();
     view! {
         <h2 class="section-title">{format!("Active sessions ({count})")}</h2>
         <ul class="sessions">
-            {sessions.into_iter().map(|s| view! { <SessionItem session=s revoke=revoke/> }).collect_view()}
+            {sessions.into_iter().map(|s| view! { <SessionItem session=s/> }).collect_view()}
         </ul>
         {(others > 0).then(|| view! {
-            <ActionForm action=revoke_others attr:class="inline-form">
-                <button type="submit" class="danger" disabled=move || revoke_others.pending().get()>"Sign out all other sessions"</button>
-            </ActionForm>
+            <form method="post" action={<RevokeOtherSessions as ServerFn>::PATH} class="inline-form">
+                <button type="submit" class="danger">"Sign out all other sessions"</button>
+            </form>
         })}
     }
 }
 
 #[component]
-fn SessionItem(session: SessionView, revoke: ServerAction<RevokeSession>) -> impl IntoView {
+fn SessionItem(session: SessionView) -> impl IntoView {
     let heading_id = format!("s-{}", session.id);
     let (h1, h2) = (heading_id.clone(), heading_id.clone());
     let events = format!("/account/activity?session={}", session.id);
@@ -95,22 +106,22 @@ fn SessionItem(session: SessionView, revoke: ServerAction<RevokeSession>) -> imp
                 {s.suspicious.is_some().then(|| view! { <span class="badge warn">"Suspicious"</span> })}
             </div>
             {s.suspicious.clone().map(|why| view! { <p class="why">"Flagged because of " {why} "."</p> })}
-            <dl class="facts">
-                <div><dt>"Device"</dt><dd>{s.device_type.clone()}</dd></div>
-                <div><dt>"IP address"</dt><dd>{s.ip.clone()}</dd></div>
-                <div><dt>"Location"</dt><dd>{s.location.clone().unwrap_or_else(|| "Unknown".into())}</dd></div>
-                <div><dt>"Signed in"</dt><dd><Moment when=s.signed_in.clone()/></dd></div>
-                <div><dt>"Last active"</dt><dd><Moment when=s.last_active.clone()/></dd></div>
-                <div><dt>"Sign-in method"</dt><dd>{s.method.clone()}</dd></div>
-                <div><dt>"Requests"</dt><dd>{s.requests}</dd></div>
-            </dl>
+            {facts(vec![
+                ("Device", Fact::Text(s.device_type)),
+                ("IP address", Fact::Text(s.ip)),
+                ("Location", Fact::Text(s.location.unwrap_or_else(|| "Unknown".into()))),
+                ("Signed in", Fact::Moment(s.signed_in)),
+                ("Last active", Fact::Moment(s.last_active)),
+                ("Sign-in method", Fact::Text(s.method)),
+                ("Requests", Fact::Text(s.requests.to_string())),
+            ])}
             <div class="session-actions">
-                <A href=events>"Events of this session"</A>
+                <a href=events>"Events of this session"</a>
                 {(!s.current).then(|| view! {
-                    <ActionForm action=revoke attr:class="inline-form">
+                    <form method="post" action={<RevokeSession as ServerFn>::PATH} class="inline-form">
                         <input type="hidden" name="id" value=s.id.clone()/>
                         <button type="submit" aria-describedby=h2.clone()>"Sign out"</button>
-                    </ActionForm>
+                    </form>
                 })}
             </div>
         </li>
@@ -131,13 +142,13 @@ fn EndedSessions(sessions: Vec<SessionView>) -> impl IntoView {
                         {sessions.into_iter().map(|s| view! {
                             <li class="session ended">
                                 <h3>{s.browser.clone()} " on " {s.os.clone()}</h3>
-                                <dl class="facts">
-                                    <div><dt>"Ended"</dt><dd>{s.ended.clone().map(|w| view! { <Moment when=w/> })}</dd></div>
-                                    <div><dt>"Reason"</dt><dd>{s.end_reason.clone().unwrap_or_default()}</dd></div>
-                                    <div><dt>"Device"</dt><dd>{s.device_type.clone()}</dd></div>
-                                    <div><dt>"IP address"</dt><dd>{s.ip.clone()}</dd></div>
-                                    <div><dt>"Signed in"</dt><dd><Moment when=s.signed_in.clone()/></dd></div>
-                                </dl>
+                                {facts(vec![
+                                    ("Ended", s.ended.map(Fact::Moment).unwrap_or(Fact::Text(String::new()))),
+                                    ("Reason", Fact::Text(s.end_reason.unwrap_or_default())),
+                                    ("Device", Fact::Text(s.device_type)),
+                                    ("IP address", Fact::Text(s.ip)),
+                                    ("Signed in", Fact::Moment(s.signed_in)),
+                                ])}
                                 <p><a href=format!("/account/activity?session={}", s.id)>"Events of this session"</a></p>
                             </li>
                         }).collect_view()}
