@@ -15,7 +15,9 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   workers: 2,
   retries: 0,
-  reporter: 'list',
+  // `list` for people; the JSON report lets end2end/run.sh repeat the
+  // failures after the server log, where CI's tail of the output shows them.
+  reporter: [['list'], ['json', { outputFile: process.env.E2E_REPORT || 'test-results/report.json' }]],
   use: {
     baseURL,
     trace: 'off',

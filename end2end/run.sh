@@ -21,8 +21,13 @@ done
 curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null || { echo "server did not start:"; cat "$WORK/server.log"; exit 1; }
 cd end2end
 status=0
-BASE_URL="http://127.0.0.1:$PORT" OUTBOX_DIR="$WORK/outbox" npx playwright test ${E2E_ARGS:-} || status=$?
-if [ "$status" -ne 0 ]; then echo "--- server log (tail) ---"; tail -n 60 "$WORK/server.log"; fi
+BASE_URL="http://127.0.0.1:$PORT" OUTBOX_DIR="$WORK/outbox" E2E_REPORT="$WORK/report.json" \
+  npx playwright test ${E2E_ARGS:-} || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "--- server log (tail) ---"; tail -n 60 "$WORK/server.log"
+  # Repeated last: CI keeps only the end of the output.
+  echo "--- failed tests ---"; node failures.mjs "$WORK/report.json" || true
+fi
 # Secrets must never reach the log (S35): the suite's passwords all start with this prefix.
 if grep -q "correct-horse-" "$WORK/server.log"; then echo "a password reached the server log"; status=1; fi
 exit "$status"
