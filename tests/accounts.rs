@@ -1276,3 +1276,114 @@ async fn database_down(engine: Engine, name: &str) {
     app.stop().await;
 }
 both_engines!(a_lost_database_gives_503_and_never_leaks, database_down);
+
+/// The `Set-Cookie` values of a response that set `name`.
+fn set_cookies(r: &reqwest::Response, name: &str) -> Vec<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .filter(|c| c.starts_with(&format!("{name}=")))
+        .collect()
+}
+
+async fn kept_login(engine: Engine, name: &str) {
+    let Some(app) = spawn_app(engine, name, &[]).await else {
+        return;
+    };
+    const KEPT: &str = "vestibule_typed_login";
+    let u = unique("kept");
+    let email = format!("{u}@Example.org");
+    app.register(&u, &email, PW).await;
+    // Without JavaScript: the form posts, the server answers with a redirect.
+    let refuse = |login: String| {
+        let app = &app;
+        async move {
+            let r = app
+                .form_post(
+                    "login",
+                    "/login",
+                    &[("login", &login), ("password", "wrong-password-here")],
+                    None,
+                )
+                .await;
+            assert_eq!(r.status(), 302);
+            let loc = r.headers()["location"].to_str().unwrap().to_string();
+            let kept = set_cookies(&r, KEPT);
+            (loc, kept)
+        }
+    };
+    let open = |loc: String, cookie: Option<String>| {
+        let app = &app;
+        async move {
+            let mut rb = app
+                .http
+                .get(app.url(&loc.replace(&app.base, "")))
+                .header("accept", "text/html");
+            if let Some(c) = cookie {
+                rb = rb.header("cookie", c);
+            }
+            let r = rb.send().await.unwrap();
+            let cleared = set_cookies(&r, KEPT);
+            (r.text().await.unwrap(), cleared)
+        }
+    };
+    let (loc, kept) = refuse(email.clone()).await;
+    assert!(loc.contains("/login?"), "{loc}");
+    assert!(!loc.contains(&u), "the login stays out of the URL: {loc}");
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(kept[0].contains("Path=/login; HttpOnly; SameSite=Lax; Max-Age=120"));
+    assert!(!kept[0].contains(&u), "kept encoded: {kept:?}");
+    let pair = kept[0].split(';').next().unwrap().to_string();
+
+    // The refused form comes back with the login as typed, the error beside
+    // it, the password empty, and the keeping cookie cleared.
+    let (body, cleared) = open(loc.clone(), Some(pair.clone())).await;
+    assert!(body.contains(&format!("value=\"{email}\"")), "{body}");
+    assert!(
+        body.contains("Incorrect username/email or password."),
+        "{body}"
+    );
+    assert!(!body.contains("wrong-password-here"));
+    assert!(
+        cleared.iter().any(|c| c.contains("Max-Age=0")),
+        "{cleared:?}"
+    );
+    // Only the page that shows the refusal uses it; without the cookie the
+    // field is empty.
+    let (plain, cleared) = open("/login".into(), Some(pair.clone())).await;
+    assert!(!plain.contains(&email));
+    assert!(cleared.iter().any(|c| c.contains("Max-Age=0")));
+    let (again, _) = open(loc, None).await;
+    assert!(!again.contains(&email));
+
+    // What is typed is text, not markup (S26).
+    let evil = "x\"><script>alert(1)</script>";
+    let (loc, kept) = refuse(evil.into()).await;
+    let pair = kept[0].split(';').next().unwrap().to_string();
+    let (body, _) = open(loc, Some(pair)).await;
+    assert!(!body.contains(evil), "{body}");
+    assert!(body.contains("value=\"x&quot;&gt;&lt;script"), "{body}");
+    // Nothing longer than the form allows is kept.
+    let (_, kept) = refuse("a".repeat(300)).await;
+    assert!(kept.is_empty(), "{kept:?}");
+
+    // A good sign-in clears it.
+    let ok = app
+        .form_post(
+            "login",
+            "/login",
+            &[("login", &email), ("password", PW)],
+            None,
+        )
+        .await;
+    assert_eq!(ok.status(), 302);
+    assert!(set_cookies(&ok, KEPT)
+        .iter()
+        .any(|c| c.contains("Max-Age=0")));
+    app.stop().await;
+}
+both_engines!(
+    a_refused_sign_in_keeps_the_login_without_the_url,
+    kept_login
+);

@@ -60,6 +60,23 @@ test.describe('accounts', () => {
     await expect(page.getByText(WRONG_CREDENTIALS, { exact: true })).toBeVisible();
   });
 
+  test('without JavaScript a refused sign-in keeps the login, for that answer only', async ({ page, newContext }) => {
+    const user = uniqueUser();
+    await register(page, user);
+    const nojs = await (await newContext({ javaScriptEnabled: false })).newPage();
+    await nojs.goto('/login');
+    await nojs.getByLabel('Username or email', { exact: true }).fill(user.email);
+    await nojs.getByLabel('Password', { exact: true }).fill(`${user.password}-wrong`);
+    await nojs.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(nojs.getByText(WRONG_CREDENTIALS, { exact: true })).toBeVisible();
+    await expect(nojs.getByLabel('Username or email', { exact: true })).toHaveValue(user.email);
+    await expect(nojs.getByLabel('Password', { exact: true })).toHaveValue('');
+    expect(decodeURIComponent(nojs.url())).not.toContain(user.username);
+    // The next visit starts empty.
+    await nojs.goto('/login');
+    await expect(nojs.getByLabel('Username or email', { exact: true })).toHaveValue('');
+  });
+
   test('profile edits are saved', async ({ page }) => {
     const user = uniqueUser();
     await register(page, user);

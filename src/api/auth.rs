@@ -48,8 +48,12 @@ pub async fn login(
     remember: Option<String>,
     next: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::server::typed_login;
     let state = ctx::state()?;
     let meta = ctx::meta();
+    let https = state.settings.is_https();
+    // A refused form comes back with the login as typed (never the password).
+    let kept = typed_login::keep(&login, https);
     let r = crate::server::accounts::sign_in(
         &state,
         crate::server::accounts::SignIn {
@@ -60,6 +64,11 @@ pub async fn login(
         &meta,
     )
     .await;
+    match (&r, kept) {
+        (Err(_), Some(kept)) => ctx::set_cookie(&kept),
+        (Err(_), None) => {}
+        (Ok(_), _) => ctx::set_cookie(&typed_login::forget(https)),
+    }
     let cookie = ctx::respond(r)?;
     ctx::set_cookie(&cookie);
     leptos_axum::redirect(&ctx::safe_next(next, "/account"));
@@ -78,4 +87,17 @@ pub async fn logout() -> Result<(), AppError> {
     ));
     leptos_axum::redirect("/");
     Ok(())
+}
+
+/// For the sign-in page as the server draws it: the login that the last
+/// refused sign-in from this browser kept (only when the page shows that
+/// refusal), and the keeping cookie cleared either way.
+#[cfg(feature = "ssr")]
+pub fn take_typed_login(refused: bool) -> Option<String> {
+    use crate::server::typed_login;
+    let parts = use_context::<http::request::Parts>()?;
+    let kept = typed_login::read(&parts.headers)?;
+    let https = ctx::state().is_ok_and(|s| s.settings.is_https());
+    ctx::set_cookie(&typed_login::forget(https));
+    kept.filter(|_| refused)
 }

@@ -20,6 +20,7 @@ pub mod state;
 pub mod store;
 pub mod throttle;
 pub mod tokens;
+pub mod typed_login;
 pub mod useragent;
 
 /// mimalloc's `mi_option_arena_eager_commit` (mimalloc.h; the same in v2 and v3).

@@ -18,7 +18,7 @@ use leptos_router::hooks::use_query_map;
 
 /// Drops a second submit within three seconds of the first (a double click),
 /// which would otherwise post the form twice.
-fn once(on_submit: impl Fn() + 'static) -> impl FnMut(SubmitEvent) + 'static {
+fn once() -> impl FnMut(SubmitEvent) + 'static {
     let mut last: Option<f64> = None;
     move |ev: SubmitEvent| {
         let now = ev.time_stamp();
@@ -27,7 +27,6 @@ fn once(on_submit: impl Fn() + 'static) -> impl FnMut(SubmitEvent) + 'static {
             return;
         }
         last = Some(now);
-        on_submit();
     }
 }
 
@@ -38,7 +37,7 @@ pub fn RegisterPage() -> impl IntoView {
     view! {
         <Title text="Create account"/>
         <h1>"Create account"</h1>
-        <form method="post" action=path class="stack" novalidate=true on:submit=once(|| ())>
+        <form method="post" action=path class="stack" novalidate=true on:submit=once()>
             <PlainFormError error=error.clone()/>
             <PlainField label="Username" name="username" autocomplete="username" error=error.clone() required=true maxlength=100
                 hint="3–100 letters, digits, underscores, dots or hyphens."/>
@@ -55,20 +54,22 @@ pub fn RegisterPage() -> impl IntoView {
 pub fn LoginPage() -> impl IntoView {
     let path = <Login as ServerFn>::PATH;
     let error = posted_error(path);
-    let failed = error.is_some();
     let next = use_query_map()
         .with_untracked(|q| q.get("next"))
         .unwrap_or_default();
-    // The server does not echo the login back after a refused sign-in (the
-    // answer is the same whoever tried), so the browser keeps it for the tab.
-    Effect::new(move |_| typed_login::restore_or_forget(failed));
+    // A refused sign-in comes back with the login as typed, from a short-lived
+    // cookie the server set for this browser (not from the URL).
+    #[cfg(feature = "ssr")]
+    let typed = crate::api::auth::take_typed_login(error.is_some());
+    #[cfg(not(feature = "ssr"))]
+    let typed = None;
     view! {
         <Title text="Sign in"/>
         <h1>"Sign in"</h1>
-        <form method="post" action=path class="stack" novalidate=true
-            on:submit=once(typed_login::keep)>
+        <form method="post" action=path class="stack" novalidate=true on:submit=once()>
             <PlainFormError error=error.clone()/>
-            <PlainField label="Username or email" name="login" autocomplete="username" error=error.clone() required=true maxlength=255/>
+            <PlainField label="Username or email" name="login" autocomplete="username" error=error.clone() required=true maxlength=255
+                value=typed/>
             <PlainField label="Password" name="password" kind="password" autocomplete="current-password" error=error required=true/>
             <Checkbox label="Keep me signed in" name="remember"/>
             <input type="hidden" name="next" value=next/>
@@ -76,46 +77,4 @@ pub fn LoginPage() -> impl IntoView {
         </form>
         <p>"New here? " <A href="/register">"Create an account"</A></p>
     }
-}
-
-/// What was typed as the login, kept in this tab's session storage from the
-/// submit until the form comes back refused; forgotten when the form loads
-/// without an error. Without JavaScript the field comes back empty.
-#[cfg(feature = "hydrate")]
-mod typed_login {
-    use leptos::prelude::{document, window};
-    use wasm_bindgen::JsCast;
-
-    const KEY: &str = "vestibule.login";
-
-    fn field() -> Option<web_sys::HtmlInputElement> {
-        document().get_element_by_id("f-login")?.dyn_into().ok()
-    }
-
-    fn storage() -> Option<web_sys::Storage> {
-        window().session_storage().ok().flatten()
-    }
-
-    pub fn keep() {
-        if let (Some(f), Some(s)) = (field(), storage()) {
-            let _ = s.set_item(KEY, &f.value());
-        }
-    }
-
-    pub fn restore_or_forget(failed: bool) {
-        let Some(s) = storage() else { return };
-        if !failed {
-            let _ = s.remove_item(KEY);
-        } else if let (Some(f), Ok(Some(v))) = (field(), s.get_item(KEY)) {
-            if f.value().is_empty() {
-                f.set_value(&v);
-            }
-        }
-    }
-}
-
-#[cfg(not(feature = "hydrate"))]
-mod typed_login {
-    pub fn keep() {}
-    pub fn restore_or_forget(_failed: bool) {}
 }
