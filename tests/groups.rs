@@ -1107,3 +1107,130 @@ async fn lifecycle(engine: Engine, name: &str) {
     app.stop().await;
 }
 both_engines!(leaving_handing_over_and_deleting, lifecycle);
+
+/// The group page and its manage page without JavaScript: every form posts
+/// plainly and the page comes back drawn by the server with its note, or
+/// with the message beside the field and what was typed; user text stays
+/// text (S26).
+async fn plain_group_pages(engine: Engine, name: &str) {
+    let Some(app) = spawn_app(engine, name, &[]).await else {
+        return;
+    };
+    let (_, owner, _) = verified(&app, "plo").await;
+    let mut form = group_form("Plain Club", "plain-club", false);
+    form.retain(|(k, _)| *k != "join_question");
+    form.push(("join_question", "What do you bring?"));
+    assert_eq!(create(&app, &owner, &form).await.status, 200);
+    let (asker, asker_c, _) = verified(&app, "pla").await;
+    let page = "/groups/plain-club";
+    let manage = "/groups/plain-club/manage";
+
+    // Too long an answer: the message beside the field, the text kept.
+    let long = format!("<i>{}</i>", "x".repeat(600));
+    let (loc, back) = app
+        .form_post_back(
+            "request_to_join",
+            page,
+            &[("slug", "plain-club"), ("answer", &long)],
+            Some(&asker_c),
+        )
+        .await;
+    assert!(loc.contains("__err="), "{loc}");
+    assert_eq!(back.status, 200);
+    assert!(back.body.contains("aria-invalid=\"true\""), "{}", back.body);
+    assert!(back.body.contains("&lt;i&gt;xxxx"), "kept and escaped");
+    assert!(!back.body.contains("<i>xxxx"));
+    assert_eq!(counts(&app, "plain-club").await.0, 1);
+    // A good answer: the note and the way to withdraw.
+    let answer = "<b>cake</b> & tea";
+    let (loc, back) = app
+        .form_post_back(
+            "request_to_join",
+            page,
+            &[("slug", "plain-club"), ("answer", answer)],
+            Some(&asker_c),
+        )
+        .await;
+    assert!(loc.contains("done=requested"), "{loc}");
+    assert!(back.body.contains("Your request to join was sent."));
+    assert!(back.body.contains("Cancel request"));
+
+    // The owner sees the answer as text and approves.
+    let m = app.get(manage, Some(&owner)).await;
+    assert_eq!(m.status, 200);
+    assert!(
+        m.body.contains("&lt;b&gt;cake&lt;/b&gt; &amp; tea"),
+        "{}",
+        m.body
+    );
+    assert!(!m.body.contains(answer));
+    let (_, back) = app
+        .form_post_back(
+            "approve_request",
+            manage,
+            &[("slug", "plain-club"), ("username", &asker)],
+            Some(&owner),
+        )
+        .await;
+    assert!(back.body.contains("The request was approved."));
+    assert!(back.body.contains("No one is waiting."));
+    assert_eq!(counts(&app, "plain-club").await.0, 2);
+
+    // A refused "Save group" keeps what was typed beside the error; a good
+    // one saves and says so.
+    let mut edit: Vec<(&str, &str)> = vec![("slug", "plain-club")];
+    edit.extend(
+        group_form("", "plain-club", false)
+            .into_iter()
+            .filter(|(k, _)| *k != "slug" && *k != "description"),
+    );
+    edit.push(("description", "Kept <description>"));
+    let (loc, back) = app
+        .form_post_back("update_group", manage, &edit, Some(&owner))
+        .await;
+    assert!(loc.contains("__err="), "{loc}");
+    assert!(back.body.contains("aria-invalid=\"true\""), "{}", back.body);
+    assert!(
+        back.body.contains("Kept &lt;description&gt;"),
+        "{}",
+        back.body
+    );
+    assert!(!back.body.contains("Group saved."));
+    for pair in edit.iter_mut() {
+        if pair.0 == "name" {
+            pair.1 = "Plain Club Renamed";
+        }
+    }
+    let (loc, back) = app
+        .form_post_back("update_group", manage, &edit, Some(&owner))
+        .await;
+    assert!(loc.contains("done=saved"), "{loc}");
+    assert!(back.body.contains("Group saved."));
+    assert!(back.body.contains("Manage Plain Club Renamed"));
+
+    // Someone who may not manage gets the refusal, and nothing changes.
+    let (_, back) = app
+        .form_post_back(
+            "remove_member",
+            manage,
+            &[("slug", "plain-club"), ("username", &asker)],
+            Some(&asker_c),
+        )
+        .await;
+    assert!(back.body.contains("permission"), "{}", back.body);
+    assert_eq!(counts(&app, "plain-club").await.0, 2);
+    // The member leaves.
+    let (loc, back) = app
+        .form_post_back(
+            "leave_group",
+            page,
+            &[("slug", "plain-club")],
+            Some(&asker_c),
+        )
+        .await;
+    assert!(loc.contains("done=left"), "{loc}");
+    assert!(back.body.contains("You left the group."));
+    assert_eq!(counts(&app, "plain-club").await.0, 1);
+    app.stop().await;
+}
+both_engines!(group_pages_post_plainly, plain_group_pages);

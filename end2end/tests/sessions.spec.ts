@@ -75,8 +75,12 @@ test.describe('sessions', () => {
     await expect(page.getByText('Other sessions ended', { exact: true })).toBeVisible();
     await expect(page.getByText('Signed in', { exact: true }).first()).toBeVisible();
     await page.getByLabel('Show').selectOption('sessions');
+    // A plain GET form: the filtered page is a new document.
     await page.getByRole('button', { name: 'Filter', exact: true }).click();
     await expect(page).toHaveURL(/kind=sessions/);
+    await page.waitForLoadState('load');
+    await waitForHydration(page);
+    await expect(page.getByRole('img', { name: /Sign-ins per day/ })).toBeVisible();
     await expect(page.getByText('Signed in', { exact: true })).toHaveCount(0);
     await checkA11y(page);
   });

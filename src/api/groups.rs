@@ -4,7 +4,7 @@
 // them directly), so those two functions have many arguments.
 #![allow(clippy::too_many_arguments)]
 
-use crate::domain::{AppError, GroupDetail, GroupList};
+use crate::domain::{AppError, Drawn, GroupDetail, GroupList};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -63,6 +63,48 @@ pub async fn get_group(slug: String, manage: bool) -> Result<GroupDetail, AppErr
     }
     .await;
     ctx::respond(r)
+}
+
+/// The search form and a page of groups as the HTML `/groups` shows, drawn
+/// on the server from [`list_groups`]'s answer. **Anyone.**
+#[server(prefix = "/api", endpoint = "groups_section")]
+pub async fn groups_section(
+    q: String,
+    group_type: String,
+    tag: String,
+    sort: String,
+    after: String,
+) -> Result<String, AppError> {
+    use crate::ui::pages::groups::drawn;
+    let list = list_groups(
+        q.clone(),
+        group_type.clone(),
+        tag.clone(),
+        sort.clone(),
+        after.clone(),
+    )
+    .await?;
+    let search = drawn::Search {
+        q,
+        group_type,
+        tag,
+        sort,
+        after,
+    };
+    Ok(drawn::listing_html(list, search))
+}
+
+/// A group's page, or with `manage` its manage page, as HTML drawn on the
+/// server from [`get_group`]'s answer. **As [`get_group`].**
+#[server(prefix = "/api", endpoint = "group_section")]
+pub async fn group_section(slug: String, manage: bool) -> Result<Drawn, AppError> {
+    use crate::ui::pages::groups::drawn;
+    let g = get_group(slug, manage).await?;
+    Ok(if manage {
+        drawn::manage_html(g)
+    } else {
+        drawn::group_html(g)
+    })
 }
 
 /// Creates a group owned by the caller and returns its slug. Role, owner,
@@ -146,7 +188,7 @@ pub async fn update_group(
         g::update(&state, a.manager()?, form, &ctx::meta()).await
     }
     .await;
-    ctx::respond(r)
+    ctx::respond_done(r, "saved")
 }
 
 /// Joins an open group. **A signed-in user who is not a member.**
@@ -157,7 +199,7 @@ pub async fn join_group(slug: String) -> Result<(), AppError> {
         g::join(&state, a, &ctx::meta()).await
     }
     .await;
-    ctx::respond(r)
+    ctx::respond_done(r, "joined")
 }
 
 /// Asks to join a closed group, answering its question if it has one.
@@ -169,7 +211,7 @@ pub async fn request_to_join(slug: String, answer: Option<String>) -> Result<(),
         g::request(&state, a, answer.unwrap_or_default(), &ctx::meta()).await
     }
     .await;
-    ctx::respond(r)
+    ctx::respond_done(r, "requested")
 }
 
 /// Withdraws one's own waiting request. **The person who asked.**
@@ -180,7 +222,7 @@ pub async fn cancel_request(slug: String) -> Result<(), AppError> {
         g::cancel(&state, a, &ctx::meta()).await
     }
     .await;
-    ctx::respond(r)
+    ctx::respond_done(r, "cancelled")
 }
 
 /// Leaves a group. **A member or admin (the owner hands over first).**
@@ -191,7 +233,7 @@ pub async fn leave_group(slug: String) -> Result<(), AppError> {
         g::leave(&state, a, &ctx::meta()).await
     }
     .await;
-    ctx::respond(r)
+    ctx::respond_done(r, "left")
 }
 
 /// Admits a waiting request. **Owner, admin or site admin.**
@@ -202,7 +244,7 @@ pub async fn approve_request(slug: String, username: String) -> Result<(), AppEr
         g::approve(&state, a.manager()?, &username, &ctx::meta()).await
     }
     .await;
-    ctx::respond(r)
+    ctx::respond_done(r, "approved")
 }
 
 /// Turns a waiting request down. **Owner, admin or site admin.**
@@ -213,7 +255,7 @@ pub async fn deny_request(slug: String, username: String) -> Result<(), AppError
         g::deny(&state, a.manager()?, &username, &ctx::meta()).await
     }
     .await;
-    ctx::respond(r)
+    ctx::respond_done(r, "denied")
 }
 
 /// Removes a member. **Owner (anyone but themselves), admin or site admin
@@ -225,7 +267,7 @@ pub async fn remove_member(slug: String, username: String) -> Result<(), AppErro
         g::remove(&state, a.manager()?, &username, &ctx::meta()).await
     }
     .await;
-    ctx::respond(r)
+    ctx::respond_done(r, "removed")
 }
 
 /// Makes a member an admin (`role=admin`) or a plain member (`role=member`).
@@ -241,7 +283,7 @@ pub async fn change_member_role(
         g::change_role(&state, a.owner()?, &username, &role, &ctx::meta()).await
     }
     .await;
-    ctx::respond(r)
+    ctx::respond_done(r, "role")
 }
 
 /// Hands the group to another member. **The owner.**
@@ -252,7 +294,7 @@ pub async fn transfer_ownership(slug: String, username: String) -> Result<(), Ap
         g::transfer(&state, a.owner()?, &username, &ctx::meta()).await
     }
     .await;
-    ctx::respond(r)
+    ctx::respond_done(r, "transferred")
 }
 
 /// Deletes the group (soft) after the slug is typed to confirm. **The owner.**

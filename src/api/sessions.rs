@@ -19,6 +19,16 @@ pub async fn list_sessions() -> Result<SessionsOverview, AppError> {
     ctx::respond(r)
 }
 
+/// The session lists of `/account/sessions` as HTML, drawn on the server from
+/// [`list_sessions`]'s answer: the page shows it as it comes, so the browser
+/// needs no code for the lists' views (docs/decisions.md, "Server-drawn
+/// sections"). **The signed-in user, own sessions only.**
+#[server(prefix = "/api", endpoint = "session_lists")]
+pub async fn session_lists() -> Result<String, AppError> {
+    let overview = list_sessions().await?;
+    Ok(crate::ui::pages::sessions::lists_html(overview))
+}
+
 /// Ends one of the caller's sessions by its public id. Someone else's id
 /// answers exactly like an unknown one. **The signed-in user, own sessions only.**
 #[server(prefix = "/api", endpoint = "revoke_session")]
@@ -81,4 +91,19 @@ pub async fn timeline(
     }
     .await;
     ctx::respond(r)
+}
+
+/// [`timeline`]'s page as the HTML that `/account/activity` shows, drawn on
+/// the server. **The signed-in user, own events only.**
+#[server(prefix = "/api", endpoint = "timeline_section")]
+pub async fn timeline_section(
+    kind: String,
+    session: String,
+    before: String,
+) -> Result<String, AppError> {
+    let first = before.is_empty();
+    let page = timeline(kind.clone(), session.clone(), before).await?;
+    Ok(crate::ui::pages::activity::timeline_html(
+        page, kind, session, first,
+    ))
 }

@@ -62,6 +62,14 @@ pub struct SessionView {
     pub end_reason: Option<String>,
 }
 
+/// A part of a page drawn on the server (`ui::components::drawn`): its HTML
+/// and the page's title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Drawn {
+    pub title: String,
+    pub html: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionsOverview {
     pub active: Vec<SessionView>,

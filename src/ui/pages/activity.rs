@@ -4,12 +4,11 @@
 
 use super::account::AccountNav;
 use super::SignInPrompt;
-use crate::api::sessions::timeline;
-use crate::domain::{AppError, TimelinePage, TIMELINE_KINDS};
+use crate::api::sessions::timeline_section;
+use crate::domain::AppError;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -23,16 +22,17 @@ pub fn ActivityPage() -> impl IntoView {
             q.get("before").unwrap_or_default(),
         )
     };
-    let data = Resource::new(params, |(k, s, b)| timeline(k, s, b));
+    // The timeline comes drawn by the server (`timeline_html`); the browser
+    // only places it.
+    let data = Resource::new(params, |(k, s, b)| timeline_section(k, s, b));
     view! {
         <Title text="Security timeline"/>
         <h1>"Security timeline"</h1>
         <AccountNav/>
         <Transition fallback=|| view! { <p>"Loading events…"</p> }>
             {move || Suspend::new(async move {
-                let (kind, session, before) = params();
                 match data.await {
-                    Ok(page) => EitherOf3::A(view! { <Timeline page=page kind=kind session=session first=before.is_empty()/> }),
+                    Ok(html) => EitherOf3::A(view! { <div class="timeline-section" inner_html=html></div> }),
                     Err(AppError::Unauthenticated) => EitherOf3::B(view! { <SignInPrompt/> }),
                     Err(e) => EitherOf3::C(view! { <p class="notice error" role="alert">{e.to_string()}</p> }),
                 }
@@ -41,110 +41,135 @@ pub fn ActivityPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn Timeline(page: TimelinePage, kind: String, session: String, first: bool) -> impl IntoView {
-    let next = page.next.clone().map(|cursor| {
-        let mut q = vec![format!("before={}", urlencode(&cursor))];
-        if !kind.is_empty() {
-            q.push(format!("kind={}", urlencode(&kind)));
-        }
-        if !session.is_empty() {
-            q.push(format!("session={}", urlencode(&session)));
-        }
-        format!("/account/activity?{}", q.join("&"))
-    });
-    // "Newest events" keeps the filters; "Show all" drops only the session.
-    let filtered = |kind: &str, session: &str| {
-        let mut q = Vec::new();
-        if !kind.is_empty() {
-            q.push(format!("kind={}", urlencode(kind)));
-        }
-        if !session.is_empty() {
-            q.push(format!("session={}", urlencode(session)));
-        }
-        if q.is_empty() {
-            "/account/activity".to_string()
-        } else {
-            format!("/account/activity?{}", q.join("&"))
-        }
-    };
-    let newest = filtered(&kind, &session);
-    let all_sessions = filtered(&kind, "");
-    let empty = page.events.is_empty();
-    let kind_now = kind.clone();
-    view! {
-        <SignInChart per_day=page.per_day.clone()/>
-        <Form method="GET" action="/account/activity" attr:class="filters">
-            <label for="f-kind">"Show"</label>
-            <select id="f-kind" name="kind">
-                {TIMELINE_KINDS.iter().map(|(value, label)| view! {
-                    <option value=*value selected=*value == kind_now.as_str()>{*label}</option>
-                }).collect_view()}
-            </select>
-            {(!session.is_empty()).then(|| view! { <input type="hidden" name="session" value=session.clone()/> })}
-            <button type="submit">"Filter"</button>
-            {(!session.is_empty()).then(|| view! { <span class="muted">"Only one session. " <A href=all_sessions.clone()>"Show all sessions"</A></span> })}
-        </Form>
-        {empty.then(|| view! { <p class="muted">"No events to show."</p> })}
-        <ol class="timeline">
-            {page.events.into_iter().map(|e| {
-                let session_name = format!("Session of {} at {}", e.label, e.when.absolute);
-                view! {
-                <li class="event" class:failed=e.kind.contains("failed")>
-                    <p class="event-title"><strong>{e.label}</strong> " · " <time datetime=e.when.iso>{e.when.absolute}</time> " (" {e.when.relative} ")"</p>
-                    <p class="muted">{e.device} " · " {e.ip} {e.location.map(|l| format!(" · {l}"))}
-                        " · " <A href=format!("/account/activity?session={}", e.session_id)
-                            attr:aria-label=session_name>"session"</A></p>
-                    {e.detail.map(|d| view! { <p class="detail">{d}</p> })}
-                </li>
-            }}).collect_view()}
-        </ol>
-        <nav class="pager" aria-label="Pages">
-            {(!first).then(|| view! { <A href=newest.clone()>"Newest events"</A> })}
-            {next.map(|href| view! { <A href=href>"Older events"</A> })}
-        </nav>
-    }
-}
+/// The timeline, drawn on the server only (`ui::components::drawn`): its
+/// chart, filter form (a plain GET form), events and pager.
+#[cfg(feature = "ssr")]
+mod drawn {
+    use crate::domain::{TimelinePage, TIMELINE_KINDS};
+    use crate::ui::components::drawn::to_html;
+    use leptos::prelude::*;
 
-/// Sign-ins per day over 30 days, as a bar chart drawn on the server.
-#[component]
-fn SignInChart(per_day: Vec<(String, u32)>) -> impl IntoView {
-    let total: u32 = per_day.iter().map(|(_, n)| n).sum();
-    let max = per_day.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
-    let (w, h, bar) = (600u32, 120u32, 20u32);
-    let label = format!("Sign-ins per day over the last 30 days: {total} in all.");
-    let first = per_day.first().map(|d| d.0.clone()).unwrap_or_default();
-    let last = per_day.last().map(|d| d.0.clone()).unwrap_or_default();
-    view! {
-        <figure class="chart">
-            <svg viewBox=format!("0 0 {w} {}", h + 20) role="img" aria-label=label.clone() preserveAspectRatio="none">
-                <title>{label.clone()}</title>
-                {per_day.into_iter().enumerate().map(|(i, (day, n))| {
-                    let bh = if n == 0 { 1 } else { (n * (h - 10)) / max };
-                    let x = i as u32 * bar + 2;
-                    view! {
-                        <rect x=x.to_string() y=(h - bh).to_string() width=(bar - 4).to_string() height=bh.to_string() class=if n == 0 { "bar empty" } else { "bar" }>
-                            <title>{format!("{day}: {n}")}</title>
-                        </rect>
-                    }
-                }).collect_view()}
-                <text x="0" y=(h + 16).to_string() class="axis">{first}</text>
-                <text x=w.to_string() y=(h + 16).to_string() text-anchor="end" class="axis">{last}</text>
-            </svg>
-            <figcaption>{label}</figcaption>
-        </figure>
+    /// A page of the timeline as HTML.
+    pub fn html(page: TimelinePage, kind: String, session: String, first: bool) -> String {
+        to_html(move || view! { <Timeline page kind session first/> })
     }
-}
 
-fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
+    #[component]
+    fn Timeline(page: TimelinePage, kind: String, session: String, first: bool) -> impl IntoView {
+        let next = page.next.clone().map(|cursor| {
+            let mut q = vec![format!("before={}", urlencode(&cursor))];
+            if !kind.is_empty() {
+                q.push(format!("kind={}", urlencode(&kind)));
             }
-            _ => out.push_str(&format!("%{b:02X}")),
+            if !session.is_empty() {
+                q.push(format!("session={}", urlencode(&session)));
+            }
+            format!("/account/activity?{}", q.join("&"))
+        });
+        // "Newest events" keeps the filters; "Show all" drops only the session.
+        let filtered = |kind: &str, session: &str| {
+            let mut q = Vec::new();
+            if !kind.is_empty() {
+                q.push(format!("kind={}", urlencode(kind)));
+            }
+            if !session.is_empty() {
+                q.push(format!("session={}", urlencode(session)));
+            }
+            if q.is_empty() {
+                "/account/activity".to_string()
+            } else {
+                format!("/account/activity?{}", q.join("&"))
+            }
+        };
+        let newest = filtered(&kind, &session);
+        let all_sessions = filtered(&kind, "");
+        let empty = page.events.is_empty();
+        let kind_now = kind.clone();
+        view! {
+            <SignInChart per_day=page.per_day.clone()/>
+            <form method="get" action="/account/activity" class="filters">
+                <label for="f-kind">"Show"</label>
+                <select id="f-kind" name="kind">
+                    {TIMELINE_KINDS.iter().map(|(value, label)| view! {
+                        <option value=*value selected=*value == kind_now.as_str()>{*label}</option>
+                    }).collect_view()}
+                </select>
+                {(!session.is_empty()).then(|| view! { <input type="hidden" name="session" value=session.clone()/> })}
+                <button type="submit">"Filter"</button>
+                {(!session.is_empty()).then(|| view! { <span class="muted">"Only one session. " <a href=all_sessions.clone()>"Show all sessions"</a></span> })}
+            </form>
+            {empty.then(|| view! { <p class="muted">"No events to show."</p> })}
+            <ol class="timeline">
+                {page.events.into_iter().map(|e| {
+                    let session_name = format!("Session of {} at {}", e.label, e.when.absolute);
+                    view! {
+                    <li class="event" class:failed=e.kind.contains("failed")>
+                        <p class="event-title"><strong>{e.label}</strong> " · " <time datetime=e.when.iso>{e.when.absolute}</time> " (" {e.when.relative} ")"</p>
+                        <p class="muted">{e.device} " · " {e.ip} {e.location.map(|l| format!(" · {l}"))}
+                            " · " <a href=format!("/account/activity?session={}", e.session_id)
+                                aria-label=session_name>"session"</a></p>
+                        {e.detail.map(|d| view! { <p class="detail">{d}</p> })}
+                    </li>
+                }}).collect_view()}
+            </ol>
+            <nav class="pager" aria-label="Pages">
+                {(!first).then(|| view! { <a href=newest.clone()>"Newest events"</a> })}
+                {next.map(|href| view! { <a href=href>"Older events"</a> })}
+            </nav>
         }
     }
-    out
+
+    /// Sign-ins per day over 30 days, as a bar chart drawn on the server.
+    #[component]
+    fn SignInChart(per_day: Vec<(String, u32)>) -> impl IntoView {
+        let total: u32 = per_day.iter().map(|(_, n)| n).sum();
+        let max = per_day.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+        let (w, h, bar) = (600u32, 120u32, 20u32);
+        let label = format!("Sign-ins per day over the last 30 days: {total} in all.");
+        let first = per_day.first().map(|d| d.0.clone()).unwrap_or_default();
+        let last = per_day.last().map(|d| d.0.clone()).unwrap_or_default();
+        view! {
+            <figure class="chart">
+                <svg viewBox=format!("0 0 {w} {}", h + 20) role="img" aria-label=label.clone() preserveAspectRatio="none">
+                    <title>{label.clone()}</title>
+                    {per_day.into_iter().enumerate().map(|(i, (day, n))| {
+                        let bh = if n == 0 { 1 } else { (n * (h - 10)) / max };
+                        let x = i as u32 * bar + 2;
+                        view! {
+                            <rect x=x.to_string() y=(h - bh).to_string() width=(bar - 4).to_string() height=bh.to_string() class=if n == 0 { "bar empty" } else { "bar" }>
+                                <title>{format!("{day}: {n}")}</title>
+                            </rect>
+                        }
+                    }).collect_view()}
+                    <text x="0" y=(h + 16).to_string() class="axis">{first}</text>
+                    <text x=w.to_string() y=(h + 16).to_string() text-anchor="end" class="axis">{last}</text>
+                </svg>
+                <figcaption>{label}</figcaption>
+            </figure>
+        }
+    }
+
+    fn urlencode(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        for b in s.bytes() {
+            match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    out.push(b as char)
+                }
+                _ => out.push_str(&format!("%{b:02X}")),
+            }
+        }
+        out
+    }
+}
+
+/// A page of the timeline as HTML (see [`drawn`]).
+#[cfg(feature = "ssr")]
+pub fn timeline_html(
+    page: crate::domain::TimelinePage,
+    kind: String,
+    session: String,
+    first: bool,
+) -> String {
+    drawn::html(page, kind, session, first)
 }

@@ -1,12 +1,12 @@
 //! One file per route.
 
 mod account;
-mod activity;
+pub(crate) mod activity;
 mod auth;
-mod groups;
+pub(crate) mod groups;
 mod home;
 mod not_found;
-mod sessions;
+pub(crate) mod sessions;
 mod verify;
 
 pub use account::{DeletePage, EmailPage, PasswordPage, ProfilePage};

@@ -1,0 +1,59 @@
+//! Sections drawn on the server only.
+//!
+//! Parts of a page that show text, links and plain forms, with nothing to
+//! update in the browser, come from a server function as finished HTML, and
+//! the page places it with `inner_html`. Their views are then compiled for
+//! the server alone, which keeps their code out of the browser's download
+//! (docs/decisions.md, "Server-drawn sections"). Leptos escapes every value
+//! as it draws them, exactly as it does for the rest of the page.
+
+#[cfg(feature = "ssr")]
+use crate::domain::AppError;
+#[cfg(feature = "ssr")]
+use leptos::prelude::*;
+
+/// Draws `view` to HTML in a reactive scope of its own.
+#[cfg(feature = "ssr")]
+pub fn to_html<V: IntoView + 'static>(view: impl FnOnce() -> V) -> String {
+    Owner::new().with(|| view().into_view().to_html())
+}
+
+/// The query of the page request being drawn, as pairs. Empty for a call
+/// from the page's script (its request is the server function's own).
+#[cfg(feature = "ssr")]
+fn page_query() -> Vec<(String, String)> {
+    use_context::<http::request::Parts>()
+        .and_then(|p| p.uri.query().map(str::to_string))
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The error a plain form post to server function `path` carried back in
+/// the page's URL (`__path`, `__err`), like `form::posted_error`, read from
+/// the request of the page being drawn.
+#[cfg(feature = "ssr")]
+pub fn posted_error(path: &str) -> Option<AppError> {
+    use leptos::server_fn::error::ServerFnUrlError;
+    let q = page_query();
+    let get = |k: &str| q.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+    match (get("__path"), get("__err")) {
+        (Some(p), Some(e)) if p == path => Some(ServerFnUrlError::<AppError>::decode_err(e)),
+        _ => None,
+    }
+}
+
+/// The `done` note of the page being drawn (`ctx::note_done`), when it came
+/// back from a plain form post without an error. `None` for a call from the
+/// page's script, which is never such a return.
+#[cfg(feature = "ssr")]
+pub fn done_note() -> Option<String> {
+    let q = page_query();
+    if q.iter().any(|(k, _)| k == "__err") {
+        return None;
+    }
+    q.into_iter().find(|(k, _)| k == "done").map(|(_, v)| v)
+}
