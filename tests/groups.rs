@@ -1164,6 +1164,9 @@ async fn plain_group_pages(engine: Engine, name: &str) {
         m.body
     );
     assert!(!m.body.contains(answer));
+    // The drawn HTML is in the page once: the page's data for hydration
+    // leaves it out (`drawn::WithoutHtml`).
+    assert_eq!(m.body.matches("&lt;b&gt;cake").count(), 1, "{}", m.body);
     let (_, back) = app
         .form_post_back(
             "approve_request",

@@ -57,3 +57,52 @@ pub fn done_note() -> Option<String> {
     }
     q.into_iter().find(|(k, _)| k == "done").map(|(_, v)| v)
 }
+
+/// A drawn section as a resource holds it: the page's own data for
+/// hydration leaves the HTML out (it is in the page already, and
+/// `inner_html` does not touch it while hydrating), so the page does not
+/// carry it twice. Fetched again in the browser (client-side navigation), the
+/// server function's answer brings it whole.
+pub trait Placed: serde::Serialize + serde::de::DeserializeOwned {
+    /// The same value without its HTML.
+    fn without_html(&self) -> Self;
+}
+
+impl Placed for String {
+    fn without_html(&self) -> Self {
+        String::new()
+    }
+}
+
+impl Placed for crate::domain::Drawn {
+    fn without_html(&self) -> Self {
+        crate::domain::Drawn {
+            title: self.title.clone(),
+            html: String::new(),
+        }
+    }
+}
+
+/// The resource encoding of [`Placed`] values: JSON, without the HTML.
+pub struct WithoutHtml;
+
+impl<T: Placed> leptos::server::codee::Encoder<Result<T, crate::domain::AppError>> for WithoutHtml {
+    type Error = serde_json::Error;
+    type Encoded = String;
+
+    fn encode(val: &Result<T, crate::domain::AppError>) -> Result<String, serde_json::Error> {
+        serde_json::to_string(&val.as_ref().map(Placed::without_html))
+    }
+}
+
+impl<T: Placed> leptos::server::codee::Decoder<Result<T, crate::domain::AppError>> for WithoutHtml {
+    type Error = serde_json::Error;
+    type Encoded = str;
+
+    fn decode(val: &str) -> Result<Result<T, crate::domain::AppError>, serde_json::Error> {
+        serde_json::from_str(val)
+    }
+}
+
+/// A resource for a drawn section (see [`Placed`]).
+pub type Section<T> = leptos::prelude::Resource<Result<T, crate::domain::AppError>, WithoutHtml>;

@@ -6,6 +6,7 @@ use super::account::AccountNav;
 use super::SignInPrompt;
 use crate::api::sessions::timeline_section;
 use crate::domain::AppError;
+use crate::ui::components::drawn::Section;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,7 +25,7 @@ pub fn ActivityPage() -> impl IntoView {
     };
     // The timeline comes drawn by the server (`timeline_html`); the browser
     // only places it.
-    let data = Resource::new(params, |(k, s, b)| timeline_section(k, s, b));
+    let data = Section::new_with_options(params, |(k, s, b)| timeline_section(k, s, b), false);
     view! {
         <Title text="Security timeline"/>
         <h1>"Security timeline"</h1>

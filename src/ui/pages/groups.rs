@@ -11,6 +11,7 @@
 use super::{with_user, SignInPrompt};
 use crate::api::groups::{group_section, groups_section, CreateGroup};
 use crate::domain::{AppError, GroupType};
+use crate::ui::components::drawn::Section;
 use crate::ui::components::form::{
     kept, kept_flag, posted_error, Checkbox, PlainField, PlainFormError,
 };
@@ -25,7 +26,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn GroupsPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
-    let data = Resource::new(
+    let data = Section::new_with_options(
         move || {
             (
                 param("q"),
@@ -36,6 +37,7 @@ pub fn GroupsPage() -> impl IntoView {
             )
         },
         |(q, t, tag, sort, after)| groups_section(q, t, tag, sort, after),
+        false,
     );
     let deleted = move || !param("deleted").is_empty();
     view! {
@@ -131,7 +133,7 @@ fn slug_param() -> Memo<String> {
 #[component]
 pub fn GroupPage() -> impl IntoView {
     let slug = slug_param();
-    let data = Resource::new(move || slug.get(), |s| group_section(s, false));
+    let data = Section::new_with_options(move || slug.get(), |s| group_section(s, false), false);
     view! {
         <Transition fallback=|| view! { <p>"Loading the group…"</p> }>
             {move || Suspend::new(async move {
@@ -148,7 +150,7 @@ pub fn GroupPage() -> impl IntoView {
 #[component]
 pub fn ManageGroupPage() -> impl IntoView {
     let slug = slug_param();
-    let data = Resource::new(move || slug.get(), |s| group_section(s, true));
+    let data = Section::new_with_options(move || slug.get(), |s| group_section(s, true), false);
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -8,6 +8,7 @@ use crate::api::sessions::{
     end_session_by_link, session_lists, RevokeOtherSessions, RevokeSession,
 };
 use crate::domain::AppError;
+use crate::ui::components::drawn::Section;
 use crate::ui::components::form::{done_note, posted_error, PlainFormError};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -22,7 +23,7 @@ pub fn SessionsPage() -> impl IntoView {
     // places them. "Sign out" and "Sign out all other sessions" post
     // plainly: the page comes back with the lists as they now are and the
     // note (the `done` parameter), or with the message.
-    let data = Resource::new(|| (), |_| session_lists());
+    let data = Section::new_with_options(|| (), |_| session_lists(), false);
     let revoke_error = posted_error(<RevokeSession as ServerFn>::PATH)
         .or_else(|| posted_error(<RevokeOtherSessions as ServerFn>::PATH));
     let ended_others = done_note("others");
