@@ -102,7 +102,6 @@ pub fn NewGroupPage() -> impl IntoView {
             })
         } else {
             let error = posted_error(path);
-            let kept_error = Signal::stored(error.clone());
             Either::Right(view! {
                 <form method="post" action=path class="stack" novalidate=true>
                     <PlainFormError error=error.clone()/>
@@ -110,11 +109,11 @@ pub fn NewGroupPage() -> impl IntoView {
                     <PlainField label="Slug" name="slug" error=error.clone() maxlength=100
                         hint="The group's address: lower-case letters, digits and hyphens. Leave it empty to use one made from the name."/>
                     <PlainField label="Description" name="description" kind="textarea" error=error.clone() maxlength=1000/>
-                    <GroupTypeSelect selected=kept(kept_error, "group_type", "community".to_string())/>
+                    <GroupTypeSelect selected=kept(error.as_ref(), "group_type", "community".to_string())/>
                     <PlainField label="Tags" name="tags" error=error.clone() maxlength=500 hint="Separated by commas, like: music, berlin"/>
-                    <Checkbox label="Public" name="is_public" checked=kept_flag(kept_error, "is_public", true)/>
-                    <Checkbox label="Open to anyone" name="is_open" checked=kept_flag(kept_error, "is_open", true)/>
-                    <Checkbox label="Show members to everyone" name="show_members" checked=kept_flag(kept_error, "show_members", true)/>
+                    <Checkbox label="Public" name="is_public" checked=kept_flag(error.as_ref(), "is_public", true)/>
+                    <Checkbox label="Open to anyone" name="is_open" checked=kept_flag(error.as_ref(), "is_open", true)/>
+                    <Checkbox label="Show members to everyone" name="show_members" checked=kept_flag(error.as_ref(), "show_members", true)/>
                     <PlainField label="Maximum members" name="max_members" kind="number" error=error.clone() hint="Leave empty for no limit."/>
                     <PlainField label="Join question" name="join_question" error=error maxlength=300
                         hint="Optional. Asked of people who request to join a closed group."/>
@@ -209,7 +208,7 @@ pub mod drawn {
         Standing,
     };
     use crate::ui::components::drawn::{done_note, posted_error, to_html};
-    use crate::ui::components::form::{Checkbox, PlainField, PlainFormError};
+    use crate::ui::components::form::{kept, kept_flag, Checkbox, PlainField, PlainFormError};
     use leptos::either::{Either, EitherOf3};
     use leptos::prelude::*;
     use leptos::server_fn::ServerFn;
@@ -566,22 +565,6 @@ pub mod drawn {
         delete: Option<AppError>,
     }
 
-    /// What a refused form had in `field`, else `default`.
-    fn kept(error: &Option<AppError>, field: &str, default: String) -> String {
-        error
-            .as_ref()
-            .and_then(|e| e.value(field))
-            .unwrap_or(default)
-    }
-
-    fn kept_flag(error: &Option<AppError>, field: &str, default: bool) -> bool {
-        match error.as_ref().and_then(|e| e.value(field)).as_deref() {
-            Some("on") => true,
-            Some("off") => false,
-            _ => default,
-        }
-    }
-
     #[component]
     fn ManageView(group: GroupDetail, errors: ManageErrors) -> impl IntoView {
         let g = group;
@@ -694,11 +677,11 @@ pub mod drawn {
                             <PlainField label="Name" name="name" error=e.clone() required=true maxlength=100 value=Some(gg.name.clone())/>
                             <PlainField label="Description" name="description" kind="textarea" error=e.clone() maxlength=1000
                                 value=gg.description.clone()/>
-                            <GroupTypeSelect selected=kept(&e, "group_type", gg.group_type.clone())/>
+                            <GroupTypeSelect selected=kept(e.as_ref(), "group_type", gg.group_type.clone())/>
                             <PlainField label="Tags" name="tags" error=e.clone() maxlength=500 value=Some(gg.tags.join(", "))/>
-                            <Checkbox label="Public" name="is_public" checked=kept_flag(&e, "is_public", gg.is_public)/>
-                            <Checkbox label="Open to anyone" name="is_open" checked=kept_flag(&e, "is_open", gg.is_open)/>
-                            <Checkbox label="Show members to everyone" name="show_members" checked=kept_flag(&e, "show_members", gg.show_members)/>
+                            <Checkbox label="Public" name="is_public" checked=kept_flag(e.as_ref(), "is_public", gg.is_public)/>
+                            <Checkbox label="Open to anyone" name="is_open" checked=kept_flag(e.as_ref(), "is_open", gg.is_open)/>
+                            <Checkbox label="Show members to everyone" name="show_members" checked=kept_flag(e.as_ref(), "show_members", gg.show_members)/>
                             <PlainField label="Maximum members" name="max_members" kind="number" error=e.clone()
                                 value=gg.max_members.map(|m| m.to_string()) hint="Leave empty for no limit."/>
                             <PlainField label="Join question" name="join_question" error=e maxlength=300
