@@ -1179,6 +1179,26 @@ async fn plain_group_pages(engine: Engine, name: &str) {
     assert!(back.body.contains("No one is waiting."));
     assert_eq!(counts(&app, "plain-club").await.0, 2);
 
+    // The drawn sections answer like the functions they draw from: a member
+    // who may not manage is refused the manage section.
+    let section = |manage: &'static str, cookie: Option<String>| {
+        let app = &app;
+        async move {
+            app.call(
+                "group_section",
+                &[("slug", "plain-club"), ("manage", manage)],
+                cookie.as_deref(),
+            )
+            .await
+        }
+    };
+    let r = section("true", Some(asker_c.clone())).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = section("true", None).await;
+    assert_eq!(r.status, 401, "{}", r.body);
+    let r = section("false", None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Plain Club"), "{}", r.body);
     // A refused "Save group" keeps what was typed beside the error; a good
     // one saves and says so.
     let mut edit: Vec<(&str, &str)> = vec![("slug", "plain-club")];

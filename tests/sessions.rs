@@ -116,6 +116,9 @@ async fn listing_and_revoking(engine: Engine, name: &str) {
     assert!(three.unwrap_or(0) >= 90, "{three:?}");
     // Anonymous callers get 401.
     assert_eq!(app.call("list_sessions", &[], None).await.status, 401);
+    assert_eq!(app.call("session_lists", &[], None).await.status, 401);
+    let empty = [("kind", ""), ("session", ""), ("before", "")];
+    assert_eq!(app.call("timeline_section", &empty, None).await.status, 401);
     assert_eq!(
         app.call("revoke_other_sessions", &[], None).await.status,
         401
