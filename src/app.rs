@@ -3,7 +3,7 @@
 use crate::ui::components::nav::{provide_auth, SiteHeader};
 use crate::ui::pages::*;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
@@ -17,7 +17,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HashedStylesheet options=options.clone() id="leptos"/>
+                <Stylesheet options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -26,6 +26,32 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The stylesheet link that `leptos_meta::HashedStylesheet` would write,
+/// with the hashed file name read once per process: that component reads
+/// the hash file from disk on every page it renders.
+#[component]
+fn Stylesheet(options: LeptosOptions) -> impl IntoView {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let href = HREF
+        .get_or_init(|| {
+            let mut name = options.output_name.to_string();
+            if options.hash_files {
+                let hashes = std::env::current_exe()
+                    .ok()
+                    .and_then(|exe| exe.parent().map(|d| d.join(options.hash_file.as_ref())))
+                    .and_then(|path| std::fs::read_to_string(path).ok())
+                    .unwrap_or_default();
+                if let Some(hash) = hashes.lines().find_map(|l| l.trim().strip_prefix("css:")) {
+                    name.push('.');
+                    name.push_str(hash.trim());
+                }
+            }
+            format!("/{}/{name}.css", options.site_pkg_dir)
+        })
+        .clone();
+    view! { <link id="leptos" rel="stylesheet" href=href/> }
 }
 
 /// Creates the shared actions inside the router, where an error that a

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod cli;
+mod geoip;
 mod groups;
 mod helpers;
 mod http;

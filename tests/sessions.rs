@@ -308,6 +308,97 @@ async fn suspicious(engine: Engine, name: &str) {
 }
 both_engines!(suspicious_sign_ins_are_flagged_and_mailed, suspicious);
 
+/// Signs in with a browser and, through the trusted proxy, a client address.
+async fn login_from(app: &TestApp, user: &str, ua: &str, ip: &str) -> String {
+    let r = app
+        .http
+        .post(app.url("/api/login"))
+        .header("accept", "application/json")
+        .header("user-agent", ua)
+        .header("x-forwarded-for", ip)
+        .form(&[("login", user), ("password", PW)])
+        .send()
+        .await
+        .unwrap();
+    let r = read(r).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.session_cookie().unwrap()
+}
+
+/// With a GeoIP database (a small one written by `geoip::fixture`), sessions
+/// show their city and country, and a sign-in from a country the account has
+/// never been used from is flagged, named in the list and mailed; another
+/// city of a known country is not.
+async fn new_country(engine: Engine, name: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("GeoLite2-City.mmdb");
+    std::fs::write(&db, crate::geoip::fixture()).unwrap();
+    let db = db.display().to_string();
+    let Some(app) = spawn_app(
+        engine,
+        name,
+        &[("geoip-db", &db), ("trusted-proxies", "127.0.0.1")],
+    )
+    .await
+    else {
+        return;
+    };
+    let u = unique("geo");
+    let email = format!("{u}@example.com");
+    app.register(&u, &email, PW).await;
+    let row_of = |v: &serde_json::Value| current_row(v);
+    // The first place with a country: nothing to compare with yet.
+    let paris = login_from(&app, &u, FIREFOX, "81.2.3.4").await;
+    let me = row_of(&overview(&app, &paris).await);
+    assert_eq!(me["location"], "Paris, France", "{me}");
+    assert_eq!(me["ip"], "81.2.3.4", "{me}");
+    // Another city of the same country: not a new country.
+    let lyon = login_from(&app, &u, FIREFOX, "90.70.1.1").await;
+    let me = row_of(&overview(&app, &lyon).await);
+    assert_eq!(me["location"], "Lyon, France", "{me}");
+    let why = me["suspicious"].as_str().unwrap_or("").to_lowercase();
+    assert!(!why.contains("country"), "{me}");
+    // An address the database does not know: no place, and no new country.
+    let unknown = login_from(&app, &u, FIREFOX, "10.9.8.7").await;
+    let me = row_of(&overview(&app, &unknown).await);
+    assert!(me["location"].is_null(), "{me}");
+    assert!(
+        !me["suspicious"].as_str().unwrap_or("").contains("country"),
+        "{me}"
+    );
+    // A country never seen on this account: flagged, with the reason in the
+    // list, and mailed with the place.
+    let osaka = login_from(&app, &u, FIREFOX, "133.9.9.9").await;
+    let v = overview(&app, &osaka).await;
+    let me = row_of(&v);
+    assert_eq!(me["location"], "Osaka, Japan", "{me}");
+    let why = me["suspicious"].as_str().unwrap_or("").to_lowercase();
+    assert!(why.contains("a country never seen before"), "{me}");
+    assert!(!why.contains("device never used"), "the same browser: {me}");
+    let mail = app.mail_with(&email, "Osaka, Japan").await;
+    assert!(mail.contains("looked unusual"), "{mail}");
+    // The drawn page says so too.
+    let page = app.get("/account/sessions", Some(&osaka)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Osaka, Japan"));
+    let shown = me["suspicious"].as_str().unwrap();
+    // (The drawn HTML may carry Leptos's `<!>` markers between texts.)
+    let text = page.body.replace("<!>", "");
+    assert!(
+        text.contains(&format!("Flagged because of {shown}.")),
+        "{shown}: {text}"
+    );
+    // Japan is known from now on.
+    let again = login_from(&app, &u, FIREFOX, "133.1.1.1").await;
+    let me = row_of(&overview(&app, &again).await);
+    assert!(
+        !me["suspicious"].as_str().unwrap_or("").contains("country"),
+        "{me}"
+    );
+    app.stop().await;
+}
+both_engines!(a_new_country_is_flagged_with_a_geoip_database, new_country);
+
 /// The alert's link stops working after its 7 days, and then ends nothing.
 async fn alert_link_expiry(engine: Engine, name: &str) {
     // A long idle lifetime, so that the session itself outlives the link.

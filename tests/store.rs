@@ -213,3 +213,164 @@ async fn sqlite_readers_queue_recover_and_close() {
         .await;
     assert!(matches!(closed, Err(sqlx::Error::PoolClosed)), "{closed:?}");
 }
+
+/// `session_list` reads the same rows on both engines (SQLite hands them
+/// over as one JSON value): every field, text that JSON must escape, absent
+/// analytics, flags, counts, and the two lists in their order.
+async fn session_list_contract(engine: Engine, name: &str) {
+    use vestibule::server::store::{ActivityDelta, NewActivity, NewSession};
+    let Some((s, db)) = open(engine, name).await else {
+        return;
+    };
+    let t0 = chrono::DateTime::parse_from_rfc3339("2026-11-20T10:00:00.123456Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let user = new_id();
+    s.create_user(NewUser {
+        id: &user,
+        username: "lister",
+        email: "lister@example.com",
+        hashed_password: "h",
+        now: t0,
+    })
+    .await
+    .unwrap();
+    let odd = "Agent \"quoted\" \\ back\\slash </script> \u{e9}\u{4e2d}\u{1f600}\ttab";
+    let ids: Vec<String> = (0..4).map(|_| new_id()).collect();
+    for (i, id) in ids.iter().enumerate() {
+        let full = i % 2 == 0;
+        s.create_session(
+            NewSession {
+                id,
+                user_id: &user,
+                token_hash: &format!("hash-{id}"),
+                client_ip: if full { "2001:db8::1" } else { "10.0.0.2" },
+                user_agent: full.then_some(odd),
+                device_fingerprint: Some("fp"),
+                location: full.then_some("Zürich, Switzerland"),
+                login_method: "password",
+                expires_at: t0 + chrono::Duration::days(30),
+                device_type: full.then_some("desktop"),
+                browser: full.then_some("Firefox 128"),
+                os: full.then_some("Linux"),
+                country: full.then_some("Switzerland"),
+                city: full.then_some("Zürich"),
+                security_score: if full { 40 } else { 100 },
+                suspicious: full,
+                now: t0 + chrono::Duration::minutes(i as i64),
+            },
+            true,
+        )
+        .await
+        .unwrap();
+    }
+    s.record_activity(&NewActivity {
+        session_id: ids[0].clone(),
+        user_id: user.clone(),
+        activity_type: "sign_in",
+        endpoint: None,
+        method: None,
+        client_ip: "2001:db8::1".into(),
+        user_agent: None,
+        request_id: None,
+        response_status: Some(200),
+        extra_data: Some(r#"{"signals":["new_device","new_country"]}"#.into()),
+        now: t0,
+    })
+    .await
+    .unwrap();
+    s.flush_activity(&[(
+        ids[1].clone(),
+        ActivityDelta {
+            requests: 41,
+            last_activity: Some(t0 + chrono::Duration::hours(2)),
+            ..Default::default()
+        },
+    )])
+    .await
+    .unwrap();
+    assert!(s
+        .revoke_session(
+            &ids[2],
+            &user,
+            "revoked_by_user",
+            t0 + chrono::Duration::hours(1)
+        )
+        .await
+        .unwrap());
+    assert!(s
+        .revoke_session(&ids[3], &user, "logout", t0 + chrono::Duration::hours(3))
+        .await
+        .unwrap());
+    let lists = s
+        .session_list(&user, t0 - chrono::Duration::days(1))
+        .await
+        .unwrap();
+    let live: Vec<&str> = lists.live.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        live,
+        vec![ids[1].as_str(), ids[0].as_str()],
+        "most recent activity first"
+    );
+    let ended: Vec<&str> = lists.ended.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        ended,
+        vec![ids[3].as_str(), ids[2].as_str()],
+        "last ended first"
+    );
+    let full = &lists.live[1];
+    assert_eq!(full.user_agent.as_deref(), Some(odd));
+    assert_eq!(full.location.as_deref(), Some("Zürich, Switzerland"));
+    assert_eq!(full.client_ip, "2001:db8::1");
+    assert_eq!(
+        full.created_at,
+        Some(t0),
+        "moments round-trip to the microsecond"
+    );
+    assert_eq!(full.last_activity, t0);
+    assert_eq!(full.expires_at, t0 + chrono::Duration::days(30));
+    assert!(full.suspicious_activity);
+    assert_eq!(full.security_score, Some(40));
+    assert_eq!(full.failed_actions, Some(0));
+    assert_eq!(
+        (
+            full.browser.as_deref(),
+            full.os.as_deref(),
+            full.device_type.as_deref()
+        ),
+        (Some("Firefox 128"), Some("Linux"), Some("desktop"))
+    );
+    assert_eq!(
+        (full.country.as_deref(), full.city.as_deref()),
+        (Some("Switzerland"), Some("Zürich"))
+    );
+    assert_eq!(
+        full.signals.as_deref(),
+        Some(r#"{"signals":["new_device","new_country"]}"#)
+    );
+    assert_eq!(full.login_method.as_deref(), Some("password"));
+    assert!(full.revoked_at.is_none() && full.revocation_reason.is_none());
+    let bare = &lists.live[0];
+    assert_eq!(bare.request_count, 42, "1 at sign-in and 41 flushed");
+    assert_eq!(bare.last_activity, t0 + chrono::Duration::hours(2));
+    assert!(!bare.suspicious_activity);
+    assert!(bare.user_agent.is_none() && bare.location.is_none() && bare.browser.is_none());
+    assert!(bare.signals.is_none());
+    let gone = &lists.ended[1];
+    assert_eq!(gone.revoked_at, Some(t0 + chrono::Duration::hours(1)));
+    assert_eq!(gone.revocation_reason.as_deref(), Some("revoked_by_user"));
+    // Another account sees none of them; nothing ended before `since`.
+    assert!(s
+        .session_list(&new_id(), t0)
+        .await
+        .map(|l| l.live.is_empty() && l.ended.is_empty())
+        .unwrap());
+    let later = s
+        .session_list(&user, t0 + chrono::Duration::hours(2))
+        .await
+        .unwrap();
+    assert_eq!(later.ended.len(), 1);
+    s.close().await;
+    db.drop_db().await;
+}
+both_engines!(session_lists_read_the_same, session_list_contract);

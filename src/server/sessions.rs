@@ -23,9 +23,14 @@ pub fn when(t: DateTime<Utc>, now: DateTime<Utc>) -> When {
         s if s < 86_400 * 365 => plural(s / (86_400 * 30), "month"),
         s => plural(s / (86_400 * 365), "year"),
     };
+    // Written field by field: a format string is parsed again on every
+    // call, and the sessions page shows four moments per row.
+    use chrono::{Datelike, Timelike};
+    let (y, mo, d) = (t.year(), t.month(), t.day());
+    let (h, mi, s) = (t.hour(), t.minute(), t.second());
     When {
-        iso: t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        absolute: t.format("%Y-%m-%d %H:%M UTC").to_string(),
+        iso: format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z"),
+        absolute: format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC"),
         relative,
     }
 }
@@ -475,4 +480,29 @@ pub async fn timeline(
         next,
         per_day,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::when;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn moments_read_as_chrono_would_write_them() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 18, 5, 9).unwrap();
+        for t in [
+            Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap(),
+            Utc.with_ymd_and_hms(2026, 11, 28, 15, 59, 59).unwrap(),
+            Utc.with_ymd_and_hms(1999, 12, 31, 23, 0, 0).unwrap(),
+        ] {
+            let w = when(t, now);
+            assert_eq!(w.iso, t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            assert_eq!(w.absolute, t.format("%Y-%m-%d %H:%M UTC").to_string());
+        }
+        assert_eq!(
+            when(Utc.with_ymd_and_hms(2026, 11, 28, 15, 0, 0).unwrap(), now).relative,
+            "3 hours ago"
+        );
+        assert_eq!(when(now, now).relative, "just now");
+    }
 }

@@ -406,16 +406,21 @@ impl Store {
     }
 }
 
-/// A session with its analytics, for the sessions page.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// A session with its analytics, for the sessions page. On SQLite it comes
+/// as JSON (see [`Store::session_list`]), hence `Deserialize`.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct SessionListRow {
     pub id: String,
     pub client_ip: String,
     pub user_agent: Option<String>,
     pub location: Option<String>,
+    #[serde(deserialize_with = "sqlite_time::required")]
     pub last_activity: DateTime<Utc>,
+    #[serde(deserialize_with = "sqlite_time::optional")]
     pub created_at: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "sqlite_time::required")]
     pub expires_at: DateTime<Utc>,
+    #[serde(deserialize_with = "sqlite_time::optional")]
     pub revoked_at: Option<DateTime<Utc>>,
     pub revocation_reason: Option<String>,
     pub login_method: Option<String>,
@@ -484,12 +489,62 @@ impl Store {
              AND s.revocation_reason <> 'failed_sign_in' \
              ORDER BY s.revoked_at DESC, s.id DESC LIMIT 100) AS ended"
         );
-        let rows: Vec<SessionListRow> = on_read!(self, pool => Ok::<_, super::StoreError>(
-            sqlx::query_as::<_, SessionListRow>(SQL).bind(user_id).bind(since).fetch_all(pool).await?
-        ))?;
+        // The same rows as one JSON array, in the same order (SQLite feeds an
+        // aggregate in its subquery's order; the parts stay apart by
+        // `revoked_at` as below, and the caller sorts the live ones again).
+        const SQLITE_JSON: &str = concat!(
+            "SELECT json_group_array(json_object(\
+             'id', id, 'client_ip', client_ip, 'user_agent', user_agent, 'location', location, \
+             'last_activity', last_activity, 'created_at', created_at, 'expires_at', expires_at, \
+             'revoked_at', revoked_at, 'revocation_reason', revocation_reason, \
+             'login_method', login_method, 'request_count', request_count, \
+             'suspicious_activity', CASE WHEN suspicious_activity THEN json('true') ELSE json('false') END, \
+             'device_type', device_type, 'browser', browser, 'os', os, 'country', country, \
+             'city', city, 'security_score', security_score, 'failed_actions', failed_actions, \
+             'signals', signals)) FROM (SELECT * FROM (SELECT ",
+            session_list_columns!(),
+            " FROM user_sessions s LEFT JOIN sessionanalytics a ON a.session_id = s.id \
+             WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.is_active = TRUE \
+             ORDER BY s.last_activity DESC, s.id DESC LIMIT 500) AS live \
+             UNION ALL SELECT * FROM (SELECT ",
+            session_list_columns!(),
+            " FROM user_sessions s LEFT JOIN sessionanalytics a ON a.session_id = s.id \
+             WHERE s.user_id = $1 AND s.revoked_at IS NOT NULL AND s.revoked_at >= $2 \
+             AND s.revocation_reason <> 'failed_sign_in' \
+             ORDER BY s.revoked_at DESC, s.id DESC LIMIT 100) AS ended)"
+        );
+        let rows: Vec<SessionListRow> = match &self.db {
+            // SQLite hands rows from its connection's thread one by one,
+            // copying every value on the way (a profile of the sessions page
+            // put a fifth of the server's time there). One JSON array in one
+            // value makes that a single copy; the rows are the same.
+            super::Db::Sqlite { read, .. } => {
+                let json: Option<String> = sqlx::query_scalar(SQLITE_JSON)
+                    .bind(user_id)
+                    .bind(since)
+                    .fetch_one(read)
+                    .await?;
+                match json {
+                    Some(text) => serde_json::from_str(&text)
+                        .map_err(|e| super::StoreError::Other(format!("session list: {e}")))?,
+                    None => Vec::new(),
+                }
+            }
+            super::Db::Postgres(pg) => {
+                sqlx::query_as::<_, SessionListRow>(SQL)
+                    .bind(user_id)
+                    .bind(since)
+                    .fetch_all(pg)
+                    .await?
+            }
+        };
         // UNION ALL keeps each part's order; the parts are told apart by
         // whether the session was revoked.
-        let (ended, live) = rows.into_iter().partition(|r| r.revoked_at.is_some());
+        let (mut ended, live): (Vec<_>, Vec<_>) =
+            rows.into_iter().partition(|r| r.revoked_at.is_some());
+        // Last ended first, whatever order the engine aggregated them in.
+        ended
+            .sort_by(|a: &SessionListRow, b| b.revoked_at.cmp(&a.revoked_at).then(b.id.cmp(&a.id)));
         Ok(SessionLists { live, ended })
     }
 
@@ -532,5 +587,51 @@ impl Store {
         on_read!(self, pool => Ok(sqlx::query_scalar::<_, String>(
             "SELECT user_id FROM user_sessions WHERE id = $1 AND revoked_at IS NULL",
         ).bind(id).fetch_optional(pool).await?))
+    }
+}
+
+/// Moments inside SQLite JSON: the text sqlx stored (RFC 3339), or SQLite's
+/// own `YYYY-MM-DD HH:MM:SS[.fff]` (UTC), as sqlx would read them.
+mod sqlite_time {
+    use chrono::{DateTime, NaiveDateTime, Utc};
+    use serde::{Deserialize, Deserializer};
+
+    fn parse(s: &str) -> Option<DateTime<Utc>> {
+        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+            return Some(t.with_timezone(&Utc));
+        }
+        ["%F %T%.f", "%FT%T%.f", "%F %R"]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+            .map(|n| n.and_utc())
+    }
+
+    pub fn required<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        parse(&s).ok_or_else(|| serde::de::Error::custom("not a moment"))
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        match <Option<std::borrow::Cow<'de, str>>>::deserialize(d)? {
+            None => Ok(None),
+            Some(s) => parse(&s)
+                .map(Some)
+                .ok_or_else(|| serde::de::Error::custom("not a moment")),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn both_spellings_read() {
+            let a = super::parse("2026-11-28T18:00:01.250+00:00").unwrap();
+            let b = super::parse("2026-11-28 18:00:01.250").unwrap();
+            assert_eq!(a, b);
+            assert_eq!(
+                super::parse("2026-11-28 18:00").unwrap().to_rfc3339(),
+                "2026-11-28T18:00:00+00:00"
+            );
+            assert!(super::parse("yesterday").is_none());
+        }
     }
 }
