@@ -448,6 +448,26 @@ macro_rules! session_list_columns {
     };
 }
 
+/// Both lists of the sessions page as rows: the live sessions, then those
+/// ended since `$2` (a macro, so that each query is one constant string).
+macro_rules! session_list_rows {
+    () => {
+        concat!(
+            "SELECT * FROM (SELECT ",
+            session_list_columns!(),
+            " FROM user_sessions s LEFT JOIN sessionanalytics a ON a.session_id = s.id \
+             WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.is_active = TRUE \
+             ORDER BY s.last_activity DESC, s.id DESC LIMIT 500) AS live \
+             UNION ALL SELECT * FROM (SELECT ",
+            session_list_columns!(),
+            " FROM user_sessions s LEFT JOIN sessionanalytics a ON a.session_id = s.id \
+             WHERE s.user_id = $1 AND s.revoked_at IS NOT NULL AND s.revoked_at >= $2 \
+             AND s.revocation_reason <> 'failed_sign_in' \
+             ORDER BY s.revoked_at DESC, s.id DESC LIMIT 100) AS ended"
+        )
+    };
+}
+
 /// The sessions page's two lists.
 #[derive(Debug, Default)]
 pub struct SessionLists {
@@ -476,19 +496,7 @@ impl Store {
         user_id: &str,
         since: DateTime<Utc>,
     ) -> StoreResult<SessionLists> {
-        const SQL: &str = concat!(
-            "SELECT * FROM (SELECT ",
-            session_list_columns!(),
-            " FROM user_sessions s LEFT JOIN sessionanalytics a ON a.session_id = s.id \
-             WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.is_active = TRUE \
-             ORDER BY s.last_activity DESC, s.id DESC LIMIT 500) AS live \
-             UNION ALL SELECT * FROM (SELECT ",
-            session_list_columns!(),
-            " FROM user_sessions s LEFT JOIN sessionanalytics a ON a.session_id = s.id \
-             WHERE s.user_id = $1 AND s.revoked_at IS NOT NULL AND s.revoked_at >= $2 \
-             AND s.revocation_reason <> 'failed_sign_in' \
-             ORDER BY s.revoked_at DESC, s.id DESC LIMIT 100) AS ended"
-        );
+        const SQL: &str = session_list_rows!();
         // The same rows as one JSON array, in the same order (SQLite feeds an
         // aggregate in its subquery's order; the parts stay apart by
         // `revoked_at` as below, and the caller sorts the live ones again).
@@ -501,17 +509,9 @@ impl Store {
              'suspicious_activity', CASE WHEN suspicious_activity THEN json('true') ELSE json('false') END, \
              'device_type', device_type, 'browser', browser, 'os', os, 'country', country, \
              'city', city, 'security_score', security_score, 'failed_actions', failed_actions, \
-             'signals', signals)) FROM (SELECT * FROM (SELECT ",
-            session_list_columns!(),
-            " FROM user_sessions s LEFT JOIN sessionanalytics a ON a.session_id = s.id \
-             WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.is_active = TRUE \
-             ORDER BY s.last_activity DESC, s.id DESC LIMIT 500) AS live \
-             UNION ALL SELECT * FROM (SELECT ",
-            session_list_columns!(),
-            " FROM user_sessions s LEFT JOIN sessionanalytics a ON a.session_id = s.id \
-             WHERE s.user_id = $1 AND s.revoked_at IS NOT NULL AND s.revoked_at >= $2 \
-             AND s.revocation_reason <> 'failed_sign_in' \
-             ORDER BY s.revoked_at DESC, s.id DESC LIMIT 100) AS ended)"
+             'signals', signals)) FROM (",
+            session_list_rows!(),
+            ")"
         );
         let rows: Vec<SessionListRow> = match &self.db {
             // SQLite hands rows from its connection's thread one by one,
