@@ -1,9 +1,10 @@
 //! The HTML shell and the route table. Pages live in `ui/pages/`.
 
 use crate::ui::components::nav::{provide_auth, SiteHeader};
+use crate::ui::components::title::ShellTitle;
 use crate::ui::pages::*;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
@@ -75,7 +76,7 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Title formatter=|t: String| if t.is_empty() { "Vestibule".to_string() } else { format!("{t} · Vestibule") }/>
+        <ShellTitle/>
         <Router>
             <AuthScope>
             <a class="skip-link" href="#main">"Skip to content"</a>

@@ -84,7 +84,27 @@ export class ErrorLog {
     for (const p of context.pages()) this.watchPage(p);
     context.on('page', (p) => this.watchPage(p));
     await keepOffTheNetwork(context);
+    await context.addInitScript(watchTitle);
   }
+}
+
+// Runs in every page: a document whose title is empty once the page has
+// parsed (the tab shows a bare address, a screen reader announces nothing) is
+// reported as a console error, which fails the test. The observer runs after
+// the task that changed the title, as the browser would paint: a title
+// cleared and set again in one task is never seen, as no one would see it.
+function watchTitle(): void {
+  const check = (when: string) => {
+    if (document.title.trim() === '') console.error(`document title is empty ${when} on ${location.pathname}`);
+  };
+  document.addEventListener('DOMContentLoaded', () => {
+    check('after parsing');
+    new MutationObserver(() => check('after a change')).observe(document.head, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
+  });
 }
 
 function safeUrl(page: Page): string {

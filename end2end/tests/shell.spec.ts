@@ -27,13 +27,16 @@ test.describe('shell', () => {
     });
     await page.goto('/');
     await waitForHydration(page);
+    await expect(page).toHaveTitle('Vestibule');
     const before = chunks.length;
     await page.evaluate(() => ((window as any).__sameDocument = true));
     await page.getByRole('navigation').getByRole('link', { name: 'Groups' }).click();
     await expect(page).toHaveURL(/\/groups$/);
     await expect(page.getByRole('heading', { level: 1, name: 'Groups' })).toBeVisible();
+    await expect(page).toHaveTitle('Groups · Vestibule');
     await page.getByRole('navigation').getByRole('link', { name: 'Sign in' }).click();
     await expect(page).toHaveURL(/\/login$/);
+    await expect(page).toHaveTitle('Sign in · Vestibule');
     await expect(page.getByLabel('Password')).toBeVisible();
     expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
     expect(chunks.length, 'page chunks fetched while navigating').toBeGreaterThan(before);

@@ -3,3 +3,4 @@
 pub mod drawn;
 pub mod form;
 pub mod nav;
+pub mod title;

@@ -6,9 +6,9 @@ use crate::api::account::{
 };
 use crate::domain::CurrentUser;
 use crate::ui::components::form::{done_note, posted_error, Checkbox, PlainField, PlainFormError};
+use crate::ui::components::title::PageTitle;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 /// The account section's own navigation.
@@ -35,7 +35,7 @@ pub fn ProfilePage() -> impl IntoView {
     // with the message beside the field and what was typed. No action or
     // form-decoding code goes to the browser for it.
     view! {
-        <Title text="Profile"/>
+        <PageTitle text="Profile"/>
         <h1>"Profile"</h1>
         <AccountNav/>
         {with_user(move |u| view! { <ProfileForm user=u/> })}
@@ -98,7 +98,7 @@ pub fn EmailPage() -> impl IntoView {
     // the typed address kept. No action or form-decoding code in the browser.
     let path = <ChangeEmail as ServerFn>::PATH;
     view! {
-        <Title text="Email"/>
+        <PageTitle text="Email"/>
         <h1>"Email address"</h1>
         <AccountNav/>
         {with_user(move |u| {
@@ -128,7 +128,7 @@ pub fn PasswordPage() -> impl IntoView {
     // the browser for it.
     let path = <ChangePassword as ServerFn>::PATH;
     view! {
-        <Title text="Password"/>
+        <PageTitle text="Password"/>
         <h1>"Change password"</h1>
         <AccountNav/>
         {with_user(move |_| {
@@ -159,7 +159,7 @@ pub fn DeletePage() -> impl IntoView {
     // and the page carries no action or form-decoding code into the browser.
     let path = <DeleteAccount as ServerFn>::PATH;
     view! {
-        <Title text="Delete account"/>
+        <PageTitle text="Delete account"/>
         <h1>"Delete account"</h1>
         <AccountNav/>
         {with_user(move |_| {

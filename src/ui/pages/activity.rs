@@ -7,9 +7,9 @@ use super::SignInPrompt;
 use crate::api::sessions::timeline_section;
 use crate::domain::AppError;
 use crate::ui::components::drawn::Section;
+use crate::ui::components::title::PageTitle;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -27,7 +27,7 @@ pub fn ActivityPage() -> impl IntoView {
     // only places it.
     let data = Section::new_with_options(params, |(k, s, b)| timeline_section(k, s, b), false);
     view! {
-        <Title text="Security timeline"/>
+        <PageTitle text="Security timeline"/>
         <h1>"Security timeline"</h1>
         <AccountNav/>
         <Transition fallback=|| view! { <p>"Loading events…"</p> }>

@@ -9,10 +9,10 @@
 
 use crate::api::auth::{Login, Register};
 use crate::ui::components::form::{posted_error, Checkbox, PlainField, PlainFormError};
+use crate::ui::components::title::PageTitle;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -35,7 +35,7 @@ pub fn RegisterPage() -> impl IntoView {
     let path = <Register as ServerFn>::PATH;
     let error = posted_error(path);
     view! {
-        <Title text="Create account"/>
+        <PageTitle text="Create account"/>
         <h1>"Create account"</h1>
         <form method="post" action=path class="stack" novalidate=true on:submit=once()>
             <PlainFormError error=error.clone()/>
@@ -64,7 +64,7 @@ pub fn LoginPage() -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     let typed = None;
     view! {
-        <Title text="Sign in"/>
+        <PageTitle text="Sign in"/>
         <h1>"Sign in"</h1>
         <form method="post" action=path class="stack" novalidate=true on:submit=once()>
             <PlainFormError error=error.clone()/>

@@ -15,10 +15,10 @@ use crate::ui::components::drawn::Section;
 use crate::ui::components::form::{
     kept, kept_flag, posted_error, Checkbox, PlainField, PlainFormError,
 };
+use crate::ui::components::title::PageTitle;
 use leptos::either::{Either, EitherOf3, EitherOf4};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -41,7 +41,7 @@ pub fn GroupsPage() -> impl IntoView {
     );
     let deleted = move || !param("deleted").is_empty();
     view! {
-        <Title text="Groups"/>
+        <PageTitle text="Groups"/>
         <div class="page-head">
             <h1>"Groups"</h1>
             <A href="/groups/new" attr:class="button">"Create a group"</A>
@@ -93,7 +93,7 @@ pub fn NewGroupPage() -> impl IntoView {
     // form-decoding code for it.
     let path = <CreateGroup as ServerFn>::PATH;
     view! {
-        <Title text="New group"/>
+        <PageTitle text="New group"/>
         <h1>"Create a group"</h1>
         {with_user(move |u| if !u.email_verified {
             Either::Left(view! {
@@ -137,7 +137,7 @@ pub fn GroupPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading the group…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(d) => EitherOf3::A(view! { <Title text=d.title/><div class="group-page" inner_html=d.html></div> }),
+                    Ok(d) => EitherOf3::A(view! { <PageTitle text=d.title/><div class="group-page" inner_html=d.html></div> }),
                     Err(AppError::NotFound) => EitherOf3::B(view! { <GroupNotFound/> }),
                     Err(e) => EitherOf3::C(view! { <h1>"Group"</h1><p class="notice error" role="alert">{e.to_string()}</p> }),
                 }
@@ -154,14 +154,14 @@ pub fn ManageGroupPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(d) => EitherOf4::A(view! { <Title text=d.title/><div class="group-page" inner_html=d.html></div> }),
+                    Ok(d) => EitherOf4::A(view! { <PageTitle text=d.title/><div class="group-page" inner_html=d.html></div> }),
                     Err(AppError::Unauthenticated) => EitherOf4::B(view! { <h1>"Manage group"</h1><SignInPrompt/> }),
                     Err(AppError::NotFound) => EitherOf4::C(view! { <GroupNotFound/> }),
                     Err(e) => {
                         // A member who may not manage gets 403 with the reason.
                         set_page_status(&e);
                         EitherOf4::D(view! {
-                            <Title text="Manage group"/>
+                            <PageTitle text="Manage group"/>
                             <h1>"Manage group"</h1>
                             <p class="notice error" role="alert">{e.to_string()}</p>
                         })
@@ -189,7 +189,7 @@ fn set_page_status(e: &AppError) {
 fn GroupNotFound() -> impl IntoView {
     set_page_status(&AppError::NotFound);
     view! {
-        <Title text="Group not found"/>
+        <PageTitle text="Group not found"/>
         <h1>"Group not found"</h1>
         <p>"There is no group at this address. " <a href="/groups">"Browse groups"</a></p>
     }

@@ -1,9 +1,9 @@
 //! `/`: what Vestibule is; signed-in people see a summary and links.
 
 use crate::ui::components::nav::use_auth;
+use crate::ui::components::title::PageTitle;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -12,7 +12,7 @@ pub fn HomePage() -> impl IntoView {
     let auth = use_auth();
     let deleted = move || use_query_map().get().get("deleted").is_some();
     view! {
-        <Title text=""/>
+        <PageTitle text=""/>
         <Show when=deleted>
             <p class="notice" role="status">"Your account was deleted and you have been signed out."</p>
         </Show>

@@ -1,7 +1,7 @@
 //! The page for addresses that lead nowhere, answered with status 404.
 
+use crate::ui::components::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 #[component]
@@ -11,7 +11,7 @@ pub fn NotFound() -> impl IntoView {
         res.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Page not found"/>
+        <PageTitle text="Page not found"/>
         <h1>"Page not found"</h1>
         <p>"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
         <p><A href="/">"Go to the home page"</A></p>

@@ -10,10 +10,10 @@ use crate::api::sessions::{
 use crate::domain::AppError;
 use crate::ui::components::drawn::Section;
 use crate::ui::components::form::{done_note, posted_error, PlainFormError};
+use crate::ui::components::title::PageTitle;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -29,7 +29,7 @@ pub fn SessionsPage() -> impl IntoView {
     let ended_others = done_note("others");
     let revoked = done_note("revoked");
     view! {
-        <Title text="Sessions"/>
+        <PageTitle text="Sessions"/>
         <h1>"Sessions"</h1>
         <AccountNav/>
         <p class="lead">"Every browser and device where your account is signed in. If you do not recognise one, sign it out and change your password."</p>
@@ -196,7 +196,7 @@ pub fn EndSessionPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="End session"/>
+        <PageTitle text="End session"/>
         <h1>"End a session"</h1>
         <Suspense fallback=|| view! { <p>"Checking the link…"</p> }>
             {move || Suspend::new(async move {

@@ -3,9 +3,9 @@
 //! bound to the address it confirms, so a replay does nothing new).
 
 use crate::api::account::confirm_email;
+use crate::ui::components::title::PageTitle;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -20,7 +20,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="Confirm email"/>
+        <PageTitle text="Confirm email"/>
         <h1>"Confirm email address"</h1>
         <Suspense fallback=|| view! { <p>"Checking the link…"</p> }>
             {move || Suspend::new(async move {
