@@ -19,7 +19,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <Stylesheet options=options.clone()/>
-                <HydrationScripts options/>
+                <Hydration options/>
                 <MetaTags/>
             </head>
             <body>
@@ -29,30 +29,94 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The stylesheet link that `leptos_meta::HashedStylesheet` would write,
-/// with the hashed file name read once per process: that component reads
-/// the hash file from disk on every page it renders.
+/// The file names of the stylesheet, the browser build and its split
+/// manifest, read from cargo-leptos's hash file once per process. Leptos's
+/// own `HashedStylesheet` and `HydrationScripts` read that file from disk on
+/// every page they render.
+struct AssetNames {
+    css: String,
+    js: String,
+    wasm: String,
+    /// The lazy routes' chunks, which the router preloads (what
+    /// `HydrationScripts` provides as context).
+    split: Option<leptos::WasmSplitManifest>,
+}
+
+fn asset_names(options: &LeptosOptions) -> &'static AssetNames {
+    static NAMES: std::sync::OnceLock<AssetNames> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let hashes = if options.hash_files {
+            std::env::current_exe()
+                .ok()
+                .and_then(|exe| exe.parent().map(|d| d.join(options.hash_file.as_ref())))
+                .and_then(|path| std::fs::read_to_string(path).ok())
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let hash = |kind: &str| {
+            hashes.lines().find_map(|l| {
+                let (k, v) = l.trim().split_once(':')?;
+                (k.trim() == kind).then(|| v.trim().to_string())
+            })
+        };
+        let named = |base: &str, kind: &str| match hash(kind) {
+            Some(h) => format!("{base}.{h}"),
+            None => base.to_string(),
+        };
+        let out = options.output_name.to_string();
+        let pkg = options.site_pkg_dir.to_string();
+        let manifest = named("__wasm_split_manifest", "manifest");
+        let split_js = match hash("split") {
+            Some(h) => format!("__wasm_split.{h}.js"),
+            None => "__wasm_split.______________________.js".to_string(),
+        };
+        let split = std::fs::read_to_string(
+            std::path::Path::new(options.site_root.as_ref())
+                .join(&pkg)
+                .join(format!("{manifest}.json")),
+        )
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .map(|preloads| {
+            leptos::WasmSplitManifest(ArcStoredValue::new((format!("/{pkg}"), preloads, split_js)))
+        });
+        AssetNames {
+            css: format!("/{pkg}/{}.css", named(&out, "css")),
+            js: format!("/{pkg}/{}.js", named(&out, "js")),
+            wasm: format!("/{pkg}/{}.wasm", named(&out, "wasm")),
+            split,
+        }
+    })
+}
+
+/// The stylesheet link that `leptos_meta::HashedStylesheet` would write.
 #[component]
 fn Stylesheet(options: LeptosOptions) -> impl IntoView {
-    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let href = HREF
-        .get_or_init(|| {
-            let mut name = options.output_name.to_string();
-            if options.hash_files {
-                let hashes = std::env::current_exe()
-                    .ok()
-                    .and_then(|exe| exe.parent().map(|d| d.join(options.hash_file.as_ref())))
-                    .and_then(|path| std::fs::read_to_string(path).ok())
-                    .unwrap_or_default();
-                if let Some(hash) = hashes.lines().find_map(|l| l.trim().strip_prefix("css:")) {
-                    name.push('.');
-                    name.push_str(hash.trim());
-                }
-            }
-            format!("/{}/{name}.css", options.site_pkg_dir)
-        })
-        .clone();
+    let href = asset_names(&options).css.as_str();
     view! { <link id="leptos" rel="stylesheet" href=href/> }
+}
+
+/// What `leptos::HydrationScripts` writes (preloads of the browser build and
+/// the module script that loads it and hydrates), with the names read once.
+#[component]
+fn Hydration(options: LeptosOptions) -> impl IntoView {
+    let names = asset_names(&options);
+    if let Some(split) = &names.split {
+        provide_context(split.clone());
+    }
+    let nonce = leptos::nonce::use_nonce();
+    let crossorigin = nonce.as_ref().map(|n| n.to_string()).unwrap_or_default();
+    let script = format!(
+        "import({js:?}).then(m=>m.default({{module_or_path:{wasm:?}}}).then(()=>m.hydrate()))",
+        js = names.js,
+        wasm = names.wasm
+    );
+    view! {
+        <link rel="modulepreload" href=names.js.as_str() crossorigin=crossorigin.clone()/>
+        <link rel="preload" href=names.wasm.as_str() r#as="fetch" r#type="application/wasm" crossorigin=crossorigin/>
+        <script type="module" nonce=nonce>{script}</script>
+    }
 }
 
 /// Creates the shared actions inside the router, where an error that a

@@ -374,3 +374,111 @@ async fn session_list_contract(engine: Engine, name: &str) {
     db.drop_db().await;
 }
 both_engines!(session_lists_read_the_same, session_list_contract);
+
+/// The sessions page's rows are kept between requests on SQLite; every
+/// change shows on the next read: one made through the store, one committed
+/// by another connection (another process), and one that only moves `since`.
+async fn session_list_sees_every_change(engine: Engine, name: &str) {
+    use vestibule::server::store::NewSession;
+    let Some((s, db)) = open(engine, name).await else {
+        return;
+    };
+    let t0 = chrono::DateTime::parse_from_rfc3339("2026-11-20T10:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let user = new_id();
+    s.create_user(NewUser {
+        id: &user,
+        username: "watcher",
+        email: "watcher@example.com",
+        hashed_password: "h",
+        now: t0,
+    })
+    .await
+    .unwrap();
+    let ids: Vec<String> = (0..3).map(|_| new_id()).collect();
+    for id in &ids {
+        s.create_session(
+            NewSession {
+                id,
+                user_id: &user,
+                token_hash: &format!("hash-{id}"),
+                client_ip: "10.0.0.1",
+                user_agent: None,
+                device_fingerprint: None,
+                location: None,
+                login_method: "password",
+                expires_at: t0 + chrono::Duration::days(30),
+                device_type: None,
+                browser: None,
+                os: None,
+                country: None,
+                city: None,
+                security_score: 100,
+                suspicious: false,
+                now: t0,
+            },
+            true,
+        )
+        .await
+        .unwrap();
+    }
+    let since = t0 - chrono::Duration::days(30);
+    let first = s.session_list(&user, since).await.unwrap();
+    assert_eq!((first.live.len(), first.ended.len()), (3, 0));
+    assert_eq!(
+        s.session_list(&user, since).await.unwrap().live.len(),
+        3,
+        "the same answer twice"
+    );
+    // Through the store.
+    assert!(s
+        .revoke_session(&ids[0], &user, "revoked_by_user", t0)
+        .await
+        .unwrap());
+    let second = s.session_list(&user, since).await.unwrap();
+    assert_eq!((second.live.len(), second.ended.len()), (2, 1));
+    // Committed by a connection the store does not know about.
+    let outside = match engine {
+        Engine::Sqlite => {
+            let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&db.url)
+                .await
+                .unwrap();
+            sqlx::query("UPDATE user_sessions SET request_count = 77 WHERE id = $1")
+                .bind(&ids[1])
+                .execute(&mut c)
+                .await
+                .unwrap()
+                .rows_affected()
+        }
+        Engine::Postgres => {
+            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&db.url)
+                .await
+                .unwrap();
+            sqlx::query("UPDATE user_sessions SET request_count = 77 WHERE id = $1")
+                .bind(&ids[1])
+                .execute(&mut c)
+                .await
+                .unwrap()
+                .rows_affected()
+        }
+    };
+    assert_eq!(outside, 1);
+    let third = s.session_list(&user, since).await.unwrap();
+    let row = third.live.iter().find(|r| r.id == ids[1]).unwrap();
+    assert_eq!(row.request_count, 77, "a commit from elsewhere shows");
+    // Only `since` moves: the session ended at t0 drops out.
+    let later = s
+        .session_list(&user, t0 + chrono::Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!((later.live.len(), later.ended.len()), (2, 0));
+    // And an earlier `since` again brings it back.
+    assert_eq!(s.session_list(&user, since).await.unwrap().ended.len(), 1);
+    s.close().await;
+    db.drop_db().await;
+}
+both_engines!(
+    session_lists_see_every_change,
+    session_list_sees_every_change
+);

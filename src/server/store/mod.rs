@@ -42,6 +42,7 @@ macro_rules! on_write {
 }
 
 mod activity;
+mod direct;
 mod groups;
 mod readers;
 mod sessions;
@@ -54,6 +55,7 @@ pub use sessions::*;
 pub use throttle::*;
 pub use users::*;
 
+pub use direct::{Direct, Memo};
 pub use readers::Readers;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -102,7 +104,14 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite { read: Readers, write: SqlitePool },
+    Sqlite {
+        read: Readers,
+        write: SqlitePool,
+        /// The hot reads, on the calling thread (`direct.rs`).
+        direct: std::sync::Arc<Direct>,
+        /// The sessions page's rows per user, kept until the database changes.
+        lists: std::sync::Arc<Memo<Vec<SessionListRow>>>,
+    },
     Postgres(PgPool),
 }
 
@@ -168,8 +177,14 @@ impl Store {
             )
             .await
             .map_err(|e| ConnectError::Open(shown.clone(), e.to_string()))?;
+            let direct = Direct::open(&path).map_err(|e| ConnectError::Open(shown.clone(), e))?;
             Ok(Store {
-                db: Db::Sqlite { read, write },
+                db: Db::Sqlite {
+                    read,
+                    write,
+                    direct: std::sync::Arc::new(direct),
+                    lists: Default::default(),
+                },
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url)
@@ -236,7 +251,13 @@ impl Store {
 
     pub async fn close(&self) {
         match &self.db {
-            Db::Sqlite { read, write } => {
+            Db::Sqlite {
+                read,
+                write,
+                direct,
+                ..
+            } => {
+                direct.close();
                 read.close().await;
                 write.close().await;
             }

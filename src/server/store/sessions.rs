@@ -239,14 +239,50 @@ impl Store {
     ) -> StoreResult<Option<(SessionAuthRow, UserRow)>> {
         // One query gives the middleware the session and its account, so the
         // pages of this request need no second read of `users`.
-        let row = on_read!(self, pool => sqlx::query_as::<_, SessionCallerRow>(
-            "SELECT s.id AS session_id, s.user_id, s.created_at AS session_created_at, s.last_activity, \
+        const SQL: &str = "SELECT s.id AS session_id, s.user_id, s.created_at AS session_created_at, s.last_activity, \
              s.expires_at, u.username, u.email, u.hashed_password, u.first_name, u.last_name, u.bio, \
              u.profile_picture_url, u.is_active, u.is_verified, u.email_verified, u.is_deleted, u.role_id, \
              u.last_login, u.created_at AS user_created_at, u.totp_enabled \
              FROM user_sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.session_token_hash = $1 AND s.is_active = TRUE AND s.revoked_at IS NULL",
-        ).bind(hash).fetch_optional(pool).await?);
+             WHERE s.session_token_hash = $1 AND s.is_active = TRUE AND s.revoked_at IS NULL";
+        let row = match &self.db {
+            // Every signed-in request reads this: on the calling thread.
+            super::Db::Sqlite { direct, .. } => direct.read(|conn| {
+                use rusqlite::OptionalExtension;
+                conn.prepare_cached(SQL)?
+                    .query_row([hash], |r| {
+                        Ok(SessionCallerRow {
+                            session_id: r.get(0)?,
+                            user_id: r.get(1)?,
+                            session_created_at: moment(r, 2)?,
+                            last_activity: required_moment(r, 3)?,
+                            expires_at: required_moment(r, 4)?,
+                            username: r.get(5)?,
+                            email: r.get(6)?,
+                            hashed_password: r.get(7)?,
+                            first_name: r.get(8)?,
+                            last_name: r.get(9)?,
+                            bio: r.get(10)?,
+                            profile_picture_url: r.get(11)?,
+                            is_active: r.get(12)?,
+                            is_verified: r.get(13)?,
+                            email_verified: r.get(14)?,
+                            is_deleted: r.get(15)?,
+                            role_id: r.get(16)?,
+                            last_login: moment(r, 17)?,
+                            user_created_at: moment(r, 18)?,
+                            totp_enabled: r.get(19)?,
+                        })
+                    })
+                    .optional()
+            })?,
+            super::Db::Postgres(pg) => {
+                sqlx::query_as::<_, SessionCallerRow>(SQL)
+                    .bind(hash)
+                    .fetch_optional(pg)
+                    .await?
+            }
+        };
         Ok(row.map(SessionCallerRow::split))
     }
 
@@ -514,21 +550,39 @@ impl Store {
             ")"
         );
         let rows: Vec<SessionListRow> = match &self.db {
-            // SQLite hands rows from its connection's thread one by one,
-            // copying every value on the way (a profile of the sessions page
-            // put a fifth of the server's time there). One JSON array in one
-            // value makes that a single copy; the rows are the same.
-            super::Db::Sqlite { read, .. } => {
-                let json: Option<String> = sqlx::query_scalar(SQLITE_JSON)
-                    .bind(user_id)
-                    .bind(since)
-                    .fetch_one(read)
-                    .await?;
-                match json {
-                    Some(text) => serde_json::from_str(&text)
-                        .map_err(|e| super::StoreError::Other(format!("session list: {e}")))?,
-                    None => Vec::new(),
-                }
+            // Read on the calling thread (`direct.rs`), as one JSON array:
+            // one value, decoded by the row's own `Deserialize`; the rows
+            // are the same as PostgreSQL's.
+            super::Db::Sqlite { direct, lists, .. } => {
+                // Kept per user until anything commits to the database, in
+                // this process or another (`PRAGMA data_version`, read before
+                // the query); a kept answer read with an earlier `since` holds
+                // every row a later one wants, and the rows ended before
+                // `since` are dropped below.
+                let version = direct.data_version()?;
+                let kept = match lists.get(user_id, version, since) {
+                    Some(rows) => rows,
+                    None => {
+                        let bound = super::direct::sqlite_moment(since);
+                        let json: Option<String> = direct.read(|conn| {
+                            conn.prepare_cached(SQLITE_JSON)?
+                                .query_row([user_id, bound.as_str()], |r| r.get(0))
+                        })?;
+                        let rows: Vec<SessionListRow> = match json {
+                            Some(text) => serde_json::from_str(&text).map_err(|e| {
+                                super::StoreError::Other(format!("session list: {e}"))
+                            })?,
+                            None => Vec::new(),
+                        };
+                        let rows = std::sync::Arc::new(rows);
+                        lists.put(user_id, version, since, rows.clone());
+                        rows
+                    }
+                };
+                kept.iter()
+                    .filter(|r| r.revoked_at.is_none_or(|t| t >= since))
+                    .cloned()
+                    .collect()
             }
             super::Db::Postgres(pg) => {
                 sqlx::query_as::<_, SessionListRow>(SQL)
@@ -592,11 +646,34 @@ impl Store {
 
 /// Moments inside SQLite JSON: the text sqlx stored (RFC 3339), or SQLite's
 /// own `YYYY-MM-DD HH:MM:SS[.fff]` (UTC), as sqlx would read them.
+/// Column `i`, a moment or NULL, read as sqlx reads SQLite's text.
+fn moment(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    match row.get_ref(i)?.as_str_or_null()? {
+        None => Ok(None),
+        Some(text) => sqlite_time::parse(text).map(Some).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                i,
+                rusqlite::types::Type::Text,
+                "not a moment".into(),
+            )
+        }),
+    }
+}
+
+/// Column `i`, a moment that may not be NULL.
+fn required_moment(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
+    moment(row, i)?.ok_or(rusqlite::Error::InvalidColumnType(
+        i,
+        "NULL moment".into(),
+        rusqlite::types::Type::Null,
+    ))
+}
+
 mod sqlite_time {
     use chrono::{DateTime, NaiveDateTime, Utc};
     use serde::{Deserialize, Deserializer};
 
-    fn parse(s: &str) -> Option<DateTime<Utc>> {
+    pub(super) fn parse(s: &str) -> Option<DateTime<Utc>> {
         if let Ok(t) = DateTime::parse_from_rfc3339(s) {
             return Some(t.with_timezone(&Utc));
         }
