@@ -37,6 +37,8 @@ struct AssetNames {
     css: String,
     js: String,
     wasm: String,
+    /// The module script's text: load the JS, then the WASM, then hydrate.
+    loader: String,
     /// The lazy routes' chunks, which the router preloads (what
     /// `HydrationScripts` provides as context).
     split: Option<leptos::WasmSplitManifest>,
@@ -81,10 +83,16 @@ fn asset_names(options: &LeptosOptions) -> &'static AssetNames {
         .map(|preloads| {
             leptos::WasmSplitManifest(ArcStoredValue::new((format!("/{pkg}"), preloads, split_js)))
         });
+        let js = format!("/{pkg}/{}.js", named(&out, "js"));
+        let wasm = format!("/{pkg}/{}.wasm", named(&out, "wasm"));
+        let loader = format!(
+            "import({js:?}).then(m=>m.default({{module_or_path:{wasm:?}}}).then(()=>m.hydrate()))"
+        );
         AssetNames {
             css: format!("/{pkg}/{}.css", named(&out, "css")),
-            js: format!("/{pkg}/{}.js", named(&out, "js")),
-            wasm: format!("/{pkg}/{}.wasm", named(&out, "wasm")),
+            js,
+            wasm,
+            loader,
             split,
         }
     })
@@ -107,15 +115,10 @@ fn Hydration(options: LeptosOptions) -> impl IntoView {
     }
     let nonce = leptos::nonce::use_nonce();
     let crossorigin = nonce.as_ref().map(|n| n.to_string()).unwrap_or_default();
-    let script = format!(
-        "import({js:?}).then(m=>m.default({{module_or_path:{wasm:?}}}).then(()=>m.hydrate()))",
-        js = names.js,
-        wasm = names.wasm
-    );
     view! {
         <link rel="modulepreload" href=names.js.as_str() crossorigin=crossorigin.clone()/>
         <link rel="preload" href=names.wasm.as_str() r#as="fetch" r#type="application/wasm" crossorigin=crossorigin/>
-        <script type="module" nonce=nonce>{script}</script>
+        <script type="module" nonce=nonce>{names.loader.as_str()}</script>
     }
 }
 

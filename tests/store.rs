@@ -12,6 +12,27 @@ async fn open(engine: Engine, name: &str) -> Option<(Store, TestDb)> {
     Some((s, db))
 }
 
+/// A store with one account named `username`, made at `at`, and its id.
+async fn open_with_user(
+    engine: Engine,
+    name: &str,
+    username: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Option<(Store, TestDb, String)> {
+    let (s, db) = open(engine, name).await?;
+    let user = new_id();
+    s.create_user(NewUser {
+        id: &user,
+        username,
+        email: &format!("{username}@example.com"),
+        hashed_password: "h",
+        now: at,
+    })
+    .await
+    .unwrap();
+    Some((s, db, user))
+}
+
 async fn users_contract(engine: Engine, name: &str) {
     let Some((s, db)) = open(engine, name).await else {
         return;
@@ -219,22 +240,12 @@ async fn sqlite_readers_queue_recover_and_close() {
 /// analytics, flags, counts, and the two lists in their order.
 async fn session_list_contract(engine: Engine, name: &str) {
     use vestibule::server::store::{ActivityDelta, NewActivity, NewSession};
-    let Some((s, db)) = open(engine, name).await else {
-        return;
-    };
     let t0 = chrono::DateTime::parse_from_rfc3339("2026-11-20T10:00:00.123456Z")
         .unwrap()
         .with_timezone(&chrono::Utc);
-    let user = new_id();
-    s.create_user(NewUser {
-        id: &user,
-        username: "lister",
-        email: "lister@example.com",
-        hashed_password: "h",
-        now: t0,
-    })
-    .await
-    .unwrap();
+    let Some((s, db, user)) = open_with_user(engine, name, "lister", t0).await else {
+        return;
+    };
     let odd = "Agent \"quoted\" \\ back\\slash </script> \u{e9}\u{4e2d}\u{1f600}\ttab";
     let ids: Vec<String> = (0..4).map(|_| new_id()).collect();
     for (i, id) in ids.iter().enumerate() {
@@ -380,22 +391,12 @@ both_engines!(session_lists_read_the_same, session_list_contract);
 /// by another connection (another process), and one that only moves `since`.
 async fn session_list_sees_every_change(engine: Engine, name: &str) {
     use vestibule::server::store::NewSession;
-    let Some((s, db)) = open(engine, name).await else {
-        return;
-    };
     let t0 = chrono::DateTime::parse_from_rfc3339("2026-11-20T10:00:00Z")
         .unwrap()
         .with_timezone(&chrono::Utc);
-    let user = new_id();
-    s.create_user(NewUser {
-        id: &user,
-        username: "watcher",
-        email: "watcher@example.com",
-        hashed_password: "h",
-        now: t0,
-    })
-    .await
-    .unwrap();
+    let Some((s, db, user)) = open_with_user(engine, name, "watcher", t0).await else {
+        return;
+    };
     let ids: Vec<String> = (0..3).map(|_| new_id()).collect();
     for id in &ids {
         s.create_session(
