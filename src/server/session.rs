@@ -100,18 +100,30 @@ pub fn is_expired(
     settings: &super::config::ServeSettings,
     pending_last: Option<DateTime<Utc>>,
 ) -> bool {
-    if s.expires_at <= now {
-        return true;
-    }
-    let remember = s
-        .created_at
-        .map(|c| s.expires_at - c > settings.absolute(false))
-        .unwrap_or(false);
     let last = match pending_last {
         Some(p) if p > s.last_activity => p,
         _ => s.last_activity,
     };
-    last + settings.idle(remember) <= now
+    ran_out(s.created_at, last, s.expires_at, now, settings)
+}
+
+/// Whether a session that started at `created_at`, was last active at
+/// `last_activity` and expires at `expires_at` has run out by `now`: past its
+/// expiry, or idle longer than its kind of session may be.
+pub fn ran_out(
+    created_at: Option<DateTime<Utc>>,
+    last_activity: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    settings: &super::config::ServeSettings,
+) -> bool {
+    if expires_at <= now {
+        return true;
+    }
+    let remember = created_at
+        .map(|c| expires_at - c > settings.absolute(false))
+        .unwrap_or(false);
+    last_activity + settings.idle(remember) <= now
 }
 
 /// Turns the session cookie into [`Authenticated`], refusing tokens we never

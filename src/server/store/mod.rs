@@ -110,7 +110,7 @@ pub enum Db {
         /// The hot reads, on the calling thread (`direct.rs`).
         direct: std::sync::Arc<Direct>,
         /// The sessions page's rows per user, kept until the database changes.
-        lists: std::sync::Arc<Memo<Vec<SessionListRow>>>,
+        lists: std::sync::Arc<Memo<SessionLists>>,
     },
     Postgres(PgPool),
 }

@@ -504,11 +504,27 @@ macro_rules! session_list_rows {
     };
 }
 
-/// The sessions page's two lists.
-#[derive(Debug, Default)]
+/// The sessions page's two lists. The rows are shared: on SQLite the same
+/// rows serve every request until the database changes.
+#[derive(Debug, Default, Clone)]
 pub struct SessionLists {
-    pub live: Vec<SessionListRow>,
-    pub ended: Vec<SessionListRow>,
+    pub live: Vec<std::sync::Arc<SessionListRow>>,
+    pub ended: Vec<std::sync::Arc<SessionListRow>>,
+}
+
+impl SessionLists {
+    /// The rows of [`session_list_rows`] as the two lists, each in its order.
+    fn from_rows(rows: Vec<SessionListRow>) -> Self {
+        // UNION ALL keeps each part's order; the parts are told apart by
+        // whether the session was revoked.
+        let (mut ended, live): (Vec<_>, Vec<_>) = rows
+            .into_iter()
+            .map(std::sync::Arc::new)
+            .partition(|r| r.revoked_at.is_some());
+        // Last ended first, whatever order the engine aggregated them in.
+        ended.sort_by(|a, b| b.revoked_at.cmp(&a.revoked_at).then(b.id.cmp(&a.id)));
+        SessionLists { live, ended }
+    }
 }
 
 /// What the suspicious-sign-in rules look at (see `server::security`).
@@ -549,7 +565,7 @@ impl Store {
             session_list_rows!(),
             ")"
         );
-        let rows: Vec<SessionListRow> = match &self.db {
+        match &self.db {
             // Read on the calling thread (`direct.rs`), as one JSON array:
             // one value, decoded by the row's own `Deserialize`; the rows
             // are the same as PostgreSQL's.
@@ -558,10 +574,10 @@ impl Store {
                 // this process or another (`PRAGMA data_version`, read before
                 // the query); a kept answer read with an earlier `since` holds
                 // every row a later one wants, and the rows ended before
-                // `since` are dropped below.
+                // `since` are dropped here.
                 let version = direct.data_version()?;
                 let kept = match lists.get(user_id, version, since) {
-                    Some(rows) => rows,
+                    Some(kept) => kept,
                     None => {
                         let bound = super::direct::sqlite_moment(since);
                         let json: Option<String> = direct.read(|conn| {
@@ -574,32 +590,30 @@ impl Store {
                             })?,
                             None => Vec::new(),
                         };
-                        let rows = std::sync::Arc::new(rows);
-                        lists.put(user_id, version, since, rows.clone());
-                        rows
+                        let kept = std::sync::Arc::new(SessionLists::from_rows(rows));
+                        lists.put(user_id, version, since, kept.clone());
+                        kept
                     }
                 };
-                kept.iter()
-                    .filter(|r| r.revoked_at.is_none_or(|t| t >= since))
-                    .cloned()
-                    .collect()
+                Ok(SessionLists {
+                    live: kept.live.clone(),
+                    ended: kept
+                        .ended
+                        .iter()
+                        .filter(|r| r.revoked_at.is_none_or(|t| t >= since))
+                        .cloned()
+                        .collect(),
+                })
             }
             super::Db::Postgres(pg) => {
-                sqlx::query_as::<_, SessionListRow>(SQL)
+                let rows = sqlx::query_as::<_, SessionListRow>(SQL)
                     .bind(user_id)
                     .bind(since)
                     .fetch_all(pg)
-                    .await?
+                    .await?;
+                Ok(SessionLists::from_rows(rows))
             }
-        };
-        // UNION ALL keeps each part's order; the parts are told apart by
-        // whether the session was revoked.
-        let (mut ended, live): (Vec<_>, Vec<_>) =
-            rows.into_iter().partition(|r| r.revoked_at.is_some());
-        // Last ended first, whatever order the engine aggregated them in.
-        ended
-            .sort_by(|a: &SessionListRow, b| b.revoked_at.cmp(&a.revoked_at).then(b.id.cmp(&a.id)));
-        Ok(SessionLists { live, ended })
+        }
     }
 
     /// The facts the suspicious-sign-in rules need, before the new session exists.

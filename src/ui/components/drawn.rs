@@ -18,6 +18,81 @@ pub fn to_html<V: IntoView + 'static>(view: impl FnOnce() -> V) -> String {
     Owner::new().with(|| view().into_view().to_html())
 }
 
+/// HTML written by hand, for drawn sections that repeat one shape many times
+/// (the rows of `/account/sessions`): about twice as fast as building and
+/// drawing a view tree for each row. Markup can only be a `&'static str`, so
+/// no value from a request or the database can reach the page unescaped;
+/// every value goes through [`Html::text`], which escapes it for text and
+/// for double-quoted attribute values alike.
+#[cfg(feature = "ssr")]
+pub struct Html(String);
+
+#[cfg(feature = "ssr")]
+impl Html {
+    pub fn with_capacity(bytes: usize) -> Self {
+        Html(String::with_capacity(bytes))
+    }
+
+    /// Markup written by the program.
+    pub fn raw(&mut self, markup: &'static str) -> &mut Self {
+        self.0.push_str(markup);
+        self
+    }
+
+    /// A value, escaped (`&`, `<`, `>`, `"` and `'`).
+    pub fn text(&mut self, value: &str) -> &mut Self {
+        let mut rest = value;
+        while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+            self.0.push_str(&rest[..i]);
+            self.0.push_str(match rest.as_bytes()[i] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                _ => "&#39;",
+            });
+            rest = &rest[i + 1..];
+        }
+        self.0.push_str(rest);
+        self
+    }
+
+    /// A number.
+    pub fn number(&mut self, n: i64) -> &mut Self {
+        use std::fmt::Write;
+        let _ = write!(self.0, "{n}");
+        self
+    }
+
+    pub fn finish(self) -> String {
+        self.0
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::Html;
+
+    #[test]
+    fn values_are_escaped_and_markup_is_not() {
+        let mut h = Html::with_capacity(0);
+        h.raw("<p title=\"")
+            .text("a\"b' <x>")
+            .raw("\">")
+            .text("<script>alert(1)</script> & é")
+            .raw("</p>")
+            .number(-42);
+        assert_eq!(
+            h.finish(),
+            "<p title=\"a&quot;b&#39; &lt;x&gt;\">&lt;script&gt;alert(1)&lt;/script&gt; &amp; é</p>-42"
+        );
+        let mut plain = Html::with_capacity(0);
+        plain.text("");
+        plain.text("no specials");
+        assert_eq!(plain.finish(), "no specials");
+    }
+}
+
 /// The query of the page request being drawn, as pairs. Empty for a call
 /// from the page's script (its request is the server function's own).
 #[cfg(feature = "ssr")]

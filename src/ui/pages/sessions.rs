@@ -50,131 +50,245 @@ pub fn SessionsPage() -> impl IntoView {
     }
 }
 
-/// The session lists, drawn on the server only (`ui::components::drawn`).
+/// The session lists, drawn on the server only (`ui::components::drawn`),
+/// written as HTML directly: the page's rows are its bulk, and writing them
+/// by hand costs about half of drawing a view tree per row.
 #[cfg(feature = "ssr")]
 mod lists {
     use crate::api::sessions::{RevokeOtherSessions, RevokeSession};
     use crate::domain::{SessionView, SessionsOverview, When};
-    use crate::ui::components::drawn::to_html;
-    use leptos::either::Either;
-    use leptos::prelude::*;
+    use crate::ui::components::drawn::Html;
     use leptos::server_fn::ServerFn;
 
     /// Both lists as HTML.
     pub fn html(o: SessionsOverview) -> String {
-        to_html(move || {
-            view! {
-                <SessionList sessions=o.active/>
-                <EndedSessions sessions=o.ended/>
-            }
-        })
+        let rows = o.active.len() + o.ended.len();
+        let mut h = Html::with_capacity(1024 + 1600 * rows);
+        session_list(&mut h, &o.active);
+        ended_sessions(&mut h, &o.ended);
+        h.finish()
     }
 
     /// A fact's value: text, or a moment shown as its time and how long ago.
-    enum Fact {
-        Text(String),
-        Moment(When),
+    enum Fact<'a> {
+        Text(&'a str),
+        Number(i64),
+        Moment(&'a When),
     }
 
-    /// A session's facts as a description list. One view for every row of both
-    /// lists keeps the page's code small.
-    fn facts(items: Vec<(&'static str, Fact)>) -> impl IntoView {
-        view! {
-            <dl class="facts">
-                {items.into_iter().map(|(label, value)| view! {
-                    <div><dt>{label}</dt><dd>{match value {
-                        Fact::Text(t) => Either::Left(t),
-                        Fact::Moment(w) => Either::Right(view! {
-                            <time datetime=w.iso>{w.absolute}</time> " (" {w.relative} ")"
-                        }),
-                    }}</dd></div>
-                }).collect_view()}
-            </dl>
+    /// A session's facts as a description list, the same for every row of
+    /// both lists.
+    fn facts(h: &mut Html, items: &[(&'static str, Fact<'_>)]) {
+        h.raw("<dl class=\"facts\">");
+        for &(label, ref value) in items {
+            h.raw("<div><dt>").raw(label).raw("</dt><dd>");
+            match value {
+                Fact::Text(t) => h.text(t),
+                Fact::Number(n) => h.number(*n),
+                Fact::Moment(w) => h
+                    .raw("<time datetime=\"")
+                    .text(&w.iso)
+                    .raw("\">")
+                    .text(&w.absolute)
+                    .raw("</time> (")
+                    .text(&w.relative)
+                    .raw(")"),
+            };
+            h.raw("</dd></div>");
+        }
+        h.raw("</dl>");
+    }
+
+    fn session_list(h: &mut Html, sessions: &[SessionView]) {
+        h.raw("<h2 class=\"section-title\">Active sessions (")
+            .number(sessions.len() as i64)
+            .raw(")</h2><ul class=\"sessions\">");
+        for s in sessions {
+            session_item(h, s);
+        }
+        h.raw("</ul>");
+        if sessions.iter().any(|s| !s.current) {
+            h.raw("<form method=\"post\" action=\"")
+                .raw(<RevokeOtherSessions as ServerFn>::PATH)
+                .raw("\" class=\"inline-form\"><button type=\"submit\" class=\"danger\">Sign out all other sessions</button></form>");
         }
     }
 
-    #[component]
-    fn SessionList(sessions: Vec<SessionView>) -> impl IntoView {
-        let others = sessions.iter().filter(|s| !s.current).count();
-        let count = sessions.len();
-        view! {
-            <h2 class="section-title">{format!("Active sessions ({count})")}</h2>
-            <ul class="sessions">
-                {sessions.into_iter().map(|s| view! { <SessionItem session=s/> }).collect_view()}
-            </ul>
-            {(others > 0).then(|| view! {
-                <form method="post" action={<RevokeOtherSessions as ServerFn>::PATH} class="inline-form">
-                    <button type="submit" class="danger">"Sign out all other sessions"</button>
-                </form>
-            })}
+    fn session_item(h: &mut Html, s: &SessionView) {
+        h.raw("<li class=\"session");
+        if s.current {
+            h.raw(" current");
+        }
+        if s.suspicious.is_some() {
+            h.raw(" flagged");
+        }
+        h.raw("\" aria-labelledby=\"s-")
+            .text(&s.id)
+            .raw("\"><div class=\"session-head\"><h3 id=\"s-")
+            .text(&s.id)
+            .raw("\">")
+            .text(&s.browser)
+            .raw(" on ")
+            .text(&s.os)
+            .raw("</h3>");
+        if s.current {
+            h.raw("<span class=\"badge\">This device</span>");
+        }
+        if s.suspicious.is_some() {
+            h.raw("<span class=\"badge warn\">Suspicious</span>");
+        }
+        h.raw("</div>");
+        if let Some(why) = &s.suspicious {
+            h.raw("<p class=\"why\">Flagged because of ")
+                .text(why)
+                .raw(".</p>");
+        }
+        facts(
+            h,
+            &[
+                ("Device", Fact::Text(&s.device_type)),
+                ("IP address", Fact::Text(&s.ip)),
+                (
+                    "Location",
+                    Fact::Text(s.location.as_deref().unwrap_or("Unknown")),
+                ),
+                ("Signed in", Fact::Moment(&s.signed_in)),
+                ("Last active", Fact::Moment(&s.last_active)),
+                ("Sign-in method", Fact::Text(&s.method)),
+                ("Requests", Fact::Number(s.requests.into())),
+            ],
+        );
+        h.raw("<div class=\"session-actions\"><a href=\"/account/activity?session=")
+            .text(&s.id)
+            .raw("\">Events of this session</a>");
+        if !s.current {
+            h.raw("<form method=\"post\" action=\"")
+                .raw(<RevokeSession as ServerFn>::PATH)
+                .raw("\" class=\"inline-form\"><input type=\"hidden\" name=\"id\" value=\"")
+                .text(&s.id)
+                .raw("\"><button type=\"submit\" aria-describedby=\"s-")
+                .text(&s.id)
+                .raw("\">Sign out</button></form>");
+        }
+        h.raw("</div></li>");
+    }
+
+    fn ended_sessions(h: &mut Html, sessions: &[SessionView]) {
+        h.raw("<details class=\"ended\"><summary>Recently ended (")
+            .number(sessions.len() as i64)
+            .raw(")</summary>");
+        if sessions.is_empty() {
+            h.raw("<p class=\"muted\">No session ended in the last 30 days.</p>");
+        } else {
+            h.raw("<ul class=\"sessions ended-list\">");
+            for s in sessions {
+                h.raw("<li class=\"session ended\"><h3>")
+                    .text(&s.browser)
+                    .raw(" on ")
+                    .text(&s.os)
+                    .raw("</h3>");
+                facts(
+                    h,
+                    &[
+                        (
+                            "Ended",
+                            s.ended.as_ref().map_or(Fact::Text(""), Fact::Moment),
+                        ),
+                        ("Reason", Fact::Text(s.end_reason.as_deref().unwrap_or(""))),
+                        ("Device", Fact::Text(&s.device_type)),
+                        ("IP address", Fact::Text(&s.ip)),
+                        ("Signed in", Fact::Moment(&s.signed_in)),
+                    ],
+                );
+                h.raw("<p><a href=\"/account/activity?session=")
+                    .text(&s.id)
+                    .raw("\">Events of this session</a></p></li>");
+            }
+            h.raw("</ul>");
+        }
+        h.raw("</details>");
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use crate::domain::{SessionView, SessionsOverview, When};
+
+    fn when(iso: &str) -> When {
+        When {
+            iso: iso.into(),
+            absolute: "2026-11-27 14:03 UTC".into(),
+            relative: "3 hours ago".into(),
         }
     }
 
-    #[component]
-    fn SessionItem(session: SessionView) -> impl IntoView {
-        let heading_id = format!("s-{}", session.id);
-        let (h1, h2) = (heading_id.clone(), heading_id.clone());
-        let events = format!("/account/activity?session={}", session.id);
-        let s = session;
-        view! {
-            <li class="session" class:current=s.current class:flagged=s.suspicious.is_some() aria-labelledby=h1>
-                <div class="session-head">
-                    <h3 id=heading_id>{s.browser.clone()} " on " {s.os.clone()}</h3>
-                    {s.current.then(|| view! { <span class="badge">"This device"</span> })}
-                    {s.suspicious.is_some().then(|| view! { <span class="badge warn">"Suspicious"</span> })}
-                </div>
-                {s.suspicious.clone().map(|why| view! { <p class="why">"Flagged because of " {why} "."</p> })}
-                {facts(vec![
-                    ("Device", Fact::Text(s.device_type)),
-                    ("IP address", Fact::Text(s.ip)),
-                    ("Location", Fact::Text(s.location.unwrap_or_else(|| "Unknown".into()))),
-                    ("Signed in", Fact::Moment(s.signed_in)),
-                    ("Last active", Fact::Moment(s.last_active)),
-                    ("Sign-in method", Fact::Text(s.method)),
-                    ("Requests", Fact::Text(s.requests.to_string())),
-                ])}
-                <div class="session-actions">
-                    <a href=events>"Events of this session"</a>
-                    {(!s.current).then(|| view! {
-                        <form method="post" action={<RevokeSession as ServerFn>::PATH} class="inline-form">
-                            <input type="hidden" name="id" value=s.id.clone()/>
-                            <button type="submit" aria-describedby=h2.clone()>"Sign out"</button>
-                        </form>
-                    })}
-                </div>
-            </li>
+    fn row(id: &str, browser: &str, current: bool) -> SessionView {
+        SessionView {
+            id: id.into(),
+            browser: browser.into(),
+            os: "Linux".into(),
+            device_type: "desktop".into(),
+            ip: "203.0.113.9".into(),
+            location: None,
+            signed_in: when("2026-11-27T14:03:00Z"),
+            last_active: when("2026-11-27T15:00:00Z"),
+            method: "Password".into(),
+            requests: 12,
+            current,
+            suspicious: None,
+            ended: None,
+            end_reason: None,
         }
     }
 
-    #[component]
-    fn EndedSessions(sessions: Vec<SessionView>) -> impl IntoView {
-        let n = sessions.len();
-        view! {
-            <details class="ended">
-                <summary>{format!("Recently ended ({n})")}</summary>
-                {if sessions.is_empty() {
-                    Either::Left(view! { <p class="muted">"No session ended in the last 30 days."</p> })
-                } else {
-                    Either::Right(view! {
-                        <ul class="sessions ended-list">
-                            {sessions.into_iter().map(|s| view! {
-                                <li class="session ended">
-                                    <h3>{s.browser.clone()} " on " {s.os.clone()}</h3>
-                                    {facts(vec![
-                                        ("Ended", s.ended.map(Fact::Moment).unwrap_or(Fact::Text(String::new()))),
-                                        ("Reason", Fact::Text(s.end_reason.unwrap_or_default())),
-                                        ("Device", Fact::Text(s.device_type)),
-                                        ("IP address", Fact::Text(s.ip)),
-                                        ("Signed in", Fact::Moment(s.signed_in)),
-                                    ])}
-                                    <p><a href=format!("/account/activity?session={}", s.id)>"Events of this session"</a></p>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    })
-                }}
-            </details>
-        }
+    #[test]
+    fn lists_escape_every_value_and_mark_this_device_once() {
+        let mut evil = row(
+            "b\"><script>x</script>",
+            "<img src=x onerror=alert(1)>",
+            false,
+        );
+        evil.suspicious = Some("a new device & <b>country</b>".into());
+        let mut ended = row("c", "Firefox 120", false);
+        ended.ended = Some(when("2026-11-26T10:00:00Z"));
+        ended.end_reason = Some("Signed out".into());
+        let html = super::lists_html(SessionsOverview {
+            active: vec![row("a", "Chrome 120", true), evil],
+            ended: vec![ended],
+        });
+        assert!(
+            !html.contains("<script") && !html.contains("<img") && !html.contains("<b>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(1)&gt; on Linux</h3>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("value=\"b&quot;&gt;&lt;script&gt;x&lt;/script&gt;\""),
+            "{html}"
+        );
+        assert!(html.contains("Flagged because of a new device &amp; &lt;b&gt;country&lt;/b&gt;."));
+        assert_eq!(html.matches("This device").count(), 1);
+        assert_eq!(
+            html.matches(">Sign out</button>").count(),
+            1,
+            "none on this device's row"
+        );
+        assert_eq!(html.matches("Sign out all other sessions").count(), 1);
+        assert!(html.contains("Active sessions (2)") && html.contains("Recently ended (1)"));
+        assert!(html.contains("<dt>Requests</dt><dd>12</dd>"));
+        assert!(html.contains(
+            "<time datetime=\"2026-11-26T10:00:00Z\">2026-11-27 14:03 UTC</time> (3 hours ago)"
+        ));
+        assert!(html.contains("<dt>Location</dt><dd>Unknown</dd>"));
+
+        let alone = super::lists_html(SessionsOverview {
+            active: vec![row("a", "Chrome 120", true)],
+            ended: vec![],
+        });
+        assert!(!alone.contains("Sign out all other sessions"));
+        assert!(alone.contains("No session ended in the last 30 days."));
     }
 }
 
