@@ -67,26 +67,8 @@ fn push_digits(out: &mut String, n: u32, width: u32) {
 }
 
 fn plural(n: i64, unit: &str) -> String {
-    let mut out = String::with_capacity(24);
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut rest = n.max(0).unsigned_abs();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    out.extend(digits[start..].iter().map(|&d| char::from(d)));
-    out.push(' ');
-    out.push_str(unit);
-    if n != 1 {
-        out.push('s');
-    }
-    out.push_str(" ago");
-    out
+    let s = if n == 1 { "" } else { "s" };
+    format!("{n} {unit}{s} ago")
 }
 
 fn reason_words(reason: &str) -> String {

@@ -39,21 +39,9 @@ impl Html {
         self
     }
 
-    /// A value, escaped (`&`, `<`, `>`, `"` and `'`).
+    /// A value, escaped (see [`escape_into`]).
     pub fn text(&mut self, value: &str) -> &mut Self {
-        let mut rest = value;
-        while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
-            self.0.push_str(&rest[..i]);
-            self.0.push_str(match rest.as_bytes()[i] {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'"' => "&quot;",
-                _ => "&#39;",
-            });
-            rest = &rest[i + 1..];
-        }
-        self.0.push_str(rest);
+        escape_into(&mut self.0, value);
         self
     }
 
@@ -67,6 +55,25 @@ impl Html {
     pub fn finish(self) -> String {
         self.0
     }
+}
+
+/// Appends `value` escaped for HTML text and double- or single-quoted
+/// attribute values alike (`&`, `<`, `>`, `"` and `'`).
+#[cfg(feature = "ssr")]
+pub fn escape_into(out: &mut String, value: &str) {
+    let mut rest = value;
+    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
 }
 
 #[cfg(all(test, feature = "ssr"))]

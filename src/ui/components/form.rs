@@ -149,14 +149,6 @@ pub fn kept_flag(error: Option<&AppError>, field: &str, default: bool) -> bool {
 #[cfg(feature = "ssr")]
 fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
+    super::drawn::escape_into(&mut out, s);
     out
 }
