@@ -134,7 +134,8 @@ async fn listing_and_revoking(engine: Engine, name: &str) {
         app.call("revoke_other_sessions", &[], None).await.status,
         401
     );
-    // The page itself lists them, with "This device" once.
+    // The page itself lists them, with "This device" once; the lists are
+    // written into the finished page, so no marker is left behind.
     let page = app.get("/account/sessions", Some(&a1)).await;
     assert_eq!(
         page.body.matches(">This device<").count(),
@@ -142,6 +143,19 @@ async fn listing_and_revoking(engine: Engine, name: &str) {
         "{}",
         page.body
     );
+    assert_eq!(page.body.matches("aria-labelledby=\"s-").count(), 1);
+    assert!(!page.body.contains("<!--vestibule:"), "{}", page.body);
+    // Fetched by the page's script (client-side navigation), the lists
+    // come whole, not as the marker.
+    let drawn = app.call("session_lists", &[], Some(&a1)).await;
+    assert_eq!(drawn.status, 200);
+    assert_eq!(
+        drawn.body.matches(">This device<").count(),
+        1,
+        "{}",
+        drawn.body
+    );
+    assert!(!drawn.body.contains("<!--vestibule:"), "{}", drawn.body);
     app.stop().await;
 }
 both_engines!(

@@ -67,6 +67,17 @@ test.describe('sessions', () => {
     await page.getByText(/Recently ended \(2\)/).click();
     await expect(page.getByText('Ended from the sessions page')).toHaveCount(2);
 
+    // Reached by a link inside the running app, the lists come from the
+    // server function whole (on a full page load they are written into the
+    // finished page instead).
+    await page.goto('/account');
+    await waitForHydration(page);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions', exact: true }).click();
+    await expect(page).toHaveURL(/\/account\/sessions$/);
+    await expect(page.locator('main ul.sessions').first().getByRole('listitem')).toHaveCount(1);
+    await expect(page.getByText('This device', { exact: true })).toHaveCount(1);
+    expect(await page.content()).not.toContain('vestibule:drawn-section');
+
     // The timeline shows the sign-ins and the ended sessions, and a chart.
     await page.goto('/account/activity');
     await waitForHydration(page);

@@ -20,13 +20,25 @@ pub async fn list_sessions() -> Result<SessionsOverview, AppError> {
 }
 
 /// The session lists of `/account/sessions` as HTML, drawn on the server from
-/// [`list_sessions`]'s answer: the page shows it as it comes, so the browser
-/// needs no code for the lists' views (docs/decisions.md, "Server-drawn
+/// the rows [`list_sessions`] answers with: the page shows it as it comes, so
+/// the browser needs no code for the lists' views (docs/decisions.md, "Server-drawn
 /// sections"). **The signed-in user, own sessions only.**
 #[server(prefix = "/api", endpoint = "session_lists")]
-pub async fn session_lists() -> Result<String, AppError> {
-    let overview = list_sessions().await?;
-    Ok(crate::ui::pages::sessions::lists_html(overview))
+pub async fn session_lists() -> Result<crate::domain::SharedHtml, AppError> {
+    let state = ctx::state()?;
+    let meta = ctx::meta();
+    let r = async {
+        let (who, _) = crate::server::accounts::caller_user(ctx::caller().as_ref())?;
+        crate::server::sessions::overview_with(
+            &state,
+            &who,
+            &meta,
+            crate::ui::pages::sessions::lists_html,
+        )
+        .await
+    }
+    .await;
+    ctx::respond(r)
 }
 
 /// Ends one of the caller's sessions by its public id. Someone else's id

@@ -62,6 +62,23 @@ pub struct SessionView {
     pub end_reason: Option<String>,
 }
 
+/// HTML drawn on the server (`ui::components::drawn`), shared rather than
+/// copied as the page's resource hands it on; on the wire, a JSON string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedHtml(pub std::sync::Arc<str>);
+
+impl Serialize for SharedHtml {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for SharedHtml {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(|html| SharedHtml(html.into()))
+    }
+}
+
 /// A part of a page drawn on the server (`ui::components::drawn`): its HTML
 /// and the page's title.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,6 +16,7 @@ pub mod security;
 pub mod seed;
 pub mod session;
 pub mod sessions;
+pub mod splice;
 pub mod state;
 pub mod store;
 pub mod throttle;

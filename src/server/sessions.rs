@@ -10,52 +10,89 @@ use super::state::AppState;
 use super::store::{SessionListRow, TimelineRow};
 use crate::domain::{AppError, SessionView, SessionsOverview, TimelineEvent, TimelinePage, When};
 use chrono::{DateTime, Utc};
+use std::borrow::Cow;
 
 /// A moment for display, relative to `now`.
 pub fn when(t: DateTime<Utc>, now: DateTime<Utc>) -> When {
-    let secs = (now - t).num_seconds();
-    let relative = match secs {
-        s if s < 60 => "just now".to_string(),
-        s if s < 3600 => plural(s / 60, "minute"),
-        s if s < 86_400 => plural(s / 3600, "hour"),
-        s if s < 86_400 * 30 => plural(s / 86_400, "day"),
-        s if s < 86_400 * 365 => plural(s / (86_400 * 30), "month"),
-        s => plural(s / (86_400 * 365), "year"),
-    };
-    // Written digit by digit: the sessions page shows four moments per row,
-    // and formatting them through `format!` was 7 % of its time.
-    use chrono::{Datelike, Timelike};
-    let year = t.year();
-    if !(0..=9999).contains(&year) {
-        return When {
-            iso: t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            absolute: t.format("%Y-%m-%d %H:%M UTC").to_string(),
-            relative,
-        };
-    }
     let mut iso = String::with_capacity(20);
-    push_digits(&mut iso, year as u32, 4);
-    iso.push('-');
-    push_digits(&mut iso, t.month(), 2);
-    iso.push('-');
-    push_digits(&mut iso, t.day(), 2);
-    iso.push('T');
-    push_digits(&mut iso, t.hour(), 2);
-    iso.push(':');
-    push_digits(&mut iso, t.minute(), 2);
-    iso.push(':');
-    push_digits(&mut iso, t.second(), 2);
-    iso.push('Z');
+    push_iso(&mut iso, t);
     let mut absolute = String::with_capacity(20);
-    absolute.push_str(&iso[..10]);
-    absolute.push(' ');
-    absolute.push_str(&iso[11..16]);
-    absolute.push_str(" UTC");
+    push_absolute(&mut absolute, t);
+    let mut relative = String::with_capacity(16);
+    push_relative(&mut relative, t, now);
     When {
         iso,
         absolute,
         relative,
     }
+}
+
+// Moments are written digit by digit, straight into the page where it is
+// drawn by hand: the sessions page shows three per row, and formatting them
+// through `format!` into strings of their own was a tenth of its time.
+
+/// Appends `t` in RFC 3339, to the second ("2026-11-27T14:03:00Z").
+pub fn push_iso(out: &mut String, t: DateTime<Utc>) {
+    use chrono::{Datelike, Timelike};
+    match u32::try_from(t.year()) {
+        Ok(year) if year <= 9999 => {
+            push_date(out, year, t.month(), t.day());
+            out.push('T');
+            push_digits(out, t.hour(), 2);
+            out.push(':');
+            push_digits(out, t.minute(), 2);
+            out.push(':');
+            push_digits(out, t.second(), 2);
+            out.push('Z');
+        }
+        _ => out.push_str(&t.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+    }
+}
+
+/// Appends `t` as people read it here ("2026-11-27 14:03 UTC").
+pub fn push_absolute(out: &mut String, t: DateTime<Utc>) {
+    use chrono::{Datelike, Timelike};
+    match u32::try_from(t.year()) {
+        Ok(year) if year <= 9999 => {
+            push_date(out, year, t.month(), t.day());
+            out.push(' ');
+            push_digits(out, t.hour(), 2);
+            out.push(':');
+            push_digits(out, t.minute(), 2);
+            out.push_str(" UTC");
+        }
+        _ => out.push_str(&t.format("%Y-%m-%d %H:%M UTC").to_string()),
+    }
+}
+
+/// Appends how long before `now` `t` was ("3 hours ago", "just now").
+pub fn push_relative(out: &mut String, t: DateTime<Utc>, now: DateTime<Utc>) {
+    let secs = (now - t).num_seconds();
+    let (n, unit) = match secs {
+        s if s < 60 => {
+            out.push_str("just now");
+            return;
+        }
+        s if s < 3600 => (s / 60, " minute"),
+        s if s < 86_400 => (s / 3600, " hour"),
+        s if s < 86_400 * 30 => (s / 86_400, " day"),
+        s if s < 86_400 * 365 => (s / (86_400 * 30), " month"),
+        s => (s / (86_400 * 365), " year"),
+    };
+    push_int(out, n);
+    out.push_str(unit);
+    if n != 1 {
+        out.push('s');
+    }
+    out.push_str(" ago");
+}
+
+fn push_date(out: &mut String, year: u32, month: u32, day: u32) {
+    push_digits(out, year, 4);
+    out.push('-');
+    push_digits(out, month, 2);
+    out.push('-');
+    push_digits(out, day, 2);
 }
 
 /// `n` as exactly `width` decimal digits (leading zeros; `n` must fit).
@@ -66,12 +103,28 @@ fn push_digits(out: &mut String, n: u32, width: u32) {
     }
 }
 
-fn plural(n: i64, unit: &str) -> String {
-    let s = if n == 1 { "" } else { "s" };
-    format!("{n} {unit}{s} ago")
+/// Appends `n` in decimal.
+pub fn push_int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut rest = n.unsigned_abs();
+    let mut digits = [0u8; 20];
+    let mut first = digits.len();
+    loop {
+        first -= 1;
+        digits[first] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &d in &digits[first..] {
+        out.push(char::from(d));
+    }
 }
 
-fn reason_words(reason: &str) -> String {
+fn reason_words(reason: &str) -> &str {
     match reason {
         "logout" => "Signed out",
         "revoked_by_user" => "Ended from the sessions page",
@@ -82,16 +135,15 @@ fn reason_words(reason: &str) -> String {
         "expired" => "Expired",
         other => other,
     }
-    .to_string()
 }
 
-fn method_words(m: Option<&str>) -> String {
+fn method_words(m: Option<&str>) -> Cow<'_, str> {
     match m {
         Some("password") | None => "Password".into(),
         Some("password+totp") => "Password and authentication code".into(),
         Some(o) => match o.strip_prefix("oauth:") {
-            Some(p) => format!("Sign-in with {p}"),
-            None => o.to_string(),
+            Some(p) => format!("Sign-in with {p}").into(),
+            None => o.into(),
         },
     }
 }
@@ -147,32 +199,72 @@ impl<'a> Shown<'a> {
     }
 }
 
-fn view(shown: Shown<'_>, current: &str, now: DateTime<Utc>) -> SessionView {
-    let row = shown.row;
-    let location = match (&row.city, &row.country) {
-        (Some(c), Some(k)) => Some(format!("{c}, {k}")),
-        (None, Some(k)) => Some(k.clone()),
-        _ => row.location.clone(),
-    };
-    let created = row.created_at.unwrap_or(row.last_activity);
-    SessionView {
-        suspicious: suspicion(row),
-        current: row.id == current,
-        browser: row
-            .browser
-            .clone()
-            .unwrap_or_else(|| "Unknown browser".into()),
-        os: row.os.clone().unwrap_or_else(|| "Unknown OS".into()),
-        device_type: row.device_type.clone().unwrap_or_else(|| "desktop".into()),
-        ip: row.client_ip.clone(),
-        location,
-        signed_in: when(created, now),
-        last_active: when(shown.last_activity, now),
-        method: method_words(row.login_method.as_deref()),
-        requests: shown.requests,
-        ended: shown.ended.map(|(t, _)| when(t, now)),
-        end_reason: shown.ended.and_then(|(_, why)| why).map(reason_words),
-        id: row.id.clone(),
+/// A session as the sessions page and [`overview`]'s answer show it,
+/// borrowed from its stored row: the page is drawn from these directly
+/// (`ui::pages::sessions::lists_html`), without a string of its own per fact.
+pub struct SessionFacts<'a> {
+    pub id: &'a str,
+    pub browser: &'a str,
+    pub os: &'a str,
+    pub device_type: &'a str,
+    pub ip: &'a str,
+    pub location: Option<Cow<'a, str>>,
+    pub signed_in: DateTime<Utc>,
+    pub last_active: DateTime<Utc>,
+    pub method: Cow<'a, str>,
+    pub requests: i32,
+    pub current: bool,
+    /// Why it was flagged, in words.
+    pub suspicious: Option<String>,
+    /// For ended sessions: when and why.
+    pub ended: Option<DateTime<Utc>>,
+    pub end_reason: Option<&'a str>,
+}
+
+impl<'a> SessionFacts<'a> {
+    fn of(shown: Shown<'a>, current: &str) -> Self {
+        let row = shown.row;
+        let location = match (&row.city, &row.country) {
+            (Some(c), Some(k)) => Some(format!("{c}, {k}").into()),
+            (None, Some(k)) => Some(k.as_str().into()),
+            _ => row.location.as_deref().map(Cow::Borrowed),
+        };
+        SessionFacts {
+            id: &row.id,
+            browser: row.browser.as_deref().unwrap_or("Unknown browser"),
+            os: row.os.as_deref().unwrap_or("Unknown OS"),
+            device_type: row.device_type.as_deref().unwrap_or("desktop"),
+            ip: &row.client_ip,
+            location,
+            signed_in: row.created_at.unwrap_or(row.last_activity),
+            last_active: shown.last_activity,
+            method: method_words(row.login_method.as_deref()),
+            requests: shown.requests,
+            current: row.id == current,
+            suspicious: suspicion(row),
+            ended: shown.ended.map(|(t, _)| t),
+            end_reason: shown.ended.and_then(|(_, why)| why).map(reason_words),
+        }
+    }
+
+    /// The same facts as owned values, with the moments put in words.
+    pub fn to_view(&self, now: DateTime<Utc>) -> SessionView {
+        SessionView {
+            id: self.id.to_string(),
+            browser: self.browser.to_string(),
+            os: self.os.to_string(),
+            device_type: self.device_type.to_string(),
+            ip: self.ip.to_string(),
+            location: self.location.as_ref().map(|l| l.to_string()),
+            signed_in: when(self.signed_in, now),
+            last_active: when(self.last_active, now),
+            method: self.method.to_string(),
+            requests: self.requests,
+            current: self.current,
+            suspicious: self.suspicious.clone(),
+            ended: self.ended.map(|t| when(t, now)),
+            end_reason: self.end_reason.map(str::to_string),
+        }
     }
 }
 
@@ -183,6 +275,21 @@ pub async fn overview(
     who: &Authenticated,
     meta: &RequestMeta,
 ) -> Result<SessionsOverview, AppError> {
+    overview_with(state, who, meta, |active, ended, now| SessionsOverview {
+        active: active.iter().map(|s| s.to_view(now)).collect(),
+        ended: ended.iter().map(|s| s.to_view(now)).collect(),
+    })
+    .await
+}
+
+/// [`overview`]'s lists, live and ended, handed to `draw` as borrowed facts
+/// with the moment they are shown at.
+pub async fn overview_with<R>(
+    state: &AppState,
+    who: &Authenticated,
+    meta: &RequestMeta,
+    draw: impl FnOnce(&[SessionFacts<'_>], &[SessionFacts<'_>], DateTime<Utc>) -> R,
+) -> Result<R, AppError> {
     let now = state.now();
     let lists = state
         .store
@@ -220,16 +327,16 @@ pub async fn overview(
             .cmp(&a.last_activity)
             .then(b.row.id.cmp(&a.row.id))
     });
-    Ok(SessionsOverview {
-        active: active
-            .into_iter()
-            .map(|s| view(s, &who.session_id, now))
-            .collect(),
-        ended: ended
-            .into_iter()
-            .map(|s| view(s, &who.session_id, now))
-            .collect(),
-    })
+    let current = who.session_id.as_str();
+    let active: Vec<SessionFacts<'_>> = active
+        .into_iter()
+        .map(|s| SessionFacts::of(s, current))
+        .collect();
+    let ended: Vec<SessionFacts<'_>> = ended
+        .into_iter()
+        .map(|s| SessionFacts::of(s, current))
+        .collect();
+    Ok(draw(&active, &ended, now))
 }
 
 /// Ends one of the caller's sessions. Someone else's id and an unknown id get

@@ -47,8 +47,25 @@ impl Html {
 
     /// A number.
     pub fn number(&mut self, n: i64) -> &mut Self {
-        use std::fmt::Write;
-        let _ = write!(self.0, "{n}");
+        crate::server::sessions::push_int(&mut self.0, n);
+        self
+    }
+
+    /// A moment: `<time datetime="…">2026-11-27 14:03 UTC</time> (3 hours
+    /// ago)`, relative to `now`; digits and fixed words only.
+    pub fn moment(
+        &mut self,
+        t: chrono::DateTime<chrono::Utc>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> &mut Self {
+        use crate::server::sessions::{push_absolute, push_iso, push_relative};
+        self.0.push_str("<time datetime=\"");
+        push_iso(&mut self.0, t);
+        self.0.push_str("\">");
+        push_absolute(&mut self.0, t);
+        self.0.push_str("</time> (");
+        push_relative(&mut self.0, t, now);
+        self.0.push(')');
         self
     }
 
@@ -58,22 +75,26 @@ impl Html {
 }
 
 /// Appends `value` escaped for HTML text and double- or single-quoted
-/// attribute values alike (`&`, `<`, `>`, `"` and `'`).
+/// attribute values alike (`&`, `<`, `>`, `"` and `'`). Runs of other bytes
+/// are copied whole; the five are ASCII, so a run never splits a character.
 #[cfg(feature = "ssr")]
 pub fn escape_into(out: &mut String, value: &str) {
-    let mut rest = value;
-    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
-        out.push_str(&rest[..i]);
-        out.push_str(match rest.as_bytes()[i] {
+    let bytes = value.as_bytes();
+    let mut copied = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let entity = match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[i + 1..];
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&value[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
     }
-    out.push_str(rest);
+    out.push_str(&value[copied..]);
 }
 
 #[cfg(all(test, feature = "ssr"))]
@@ -97,6 +118,12 @@ mod tests {
         plain.text("");
         plain.text("no specials");
         assert_eq!(plain.finish(), "no specials");
+        let mut wide = Html::with_capacity(0);
+        wide.text("é<ü>'ß\"&&").number(0).number(i64::MIN);
+        assert_eq!(
+            wide.finish(),
+            "é&lt;ü&gt;&#39;ß&quot;&amp;&amp;0-9223372036854775808"
+        );
     }
 }
 
@@ -140,6 +167,24 @@ pub fn done_note() -> Option<String> {
     q.into_iter().find(|(k, _)| k == "done").map(|(_, v)| v)
 }
 
+/// On the server, while a page renders: keeps `html` aside for
+/// `server::splice`, which writes it into the finished page, and gives the
+/// marker to place instead. Anywhere else (a call from the page's script),
+/// `html` itself.
+#[cfg(feature = "ssr")]
+pub fn place_later(html: crate::domain::SharedHtml) -> crate::domain::SharedHtml {
+    use crate::server::splice::{Slot, MARKER};
+    let slot =
+        use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<Slot>().cloned());
+    match slot {
+        Some(slot) => {
+            slot.keep(html.0);
+            crate::domain::SharedHtml(std::sync::Arc::from(MARKER))
+        }
+        None => html,
+    }
+}
+
 /// A drawn section as a resource holds it: the page's own data for
 /// hydration leaves the HTML out (it is in the page already, and
 /// `inner_html` does not touch it while hydrating), so the page does not
@@ -153,6 +198,12 @@ pub trait Placed: serde::Serialize + serde::de::DeserializeOwned {
 impl Placed for String {
     fn without_html(&self) -> Self {
         String::new()
+    }
+}
+
+impl Placed for crate::domain::SharedHtml {
+    fn without_html(&self) -> Self {
+        crate::domain::SharedHtml(std::sync::Arc::from(""))
     }
 }
 

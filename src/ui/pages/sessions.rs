@@ -23,7 +23,17 @@ pub fn SessionsPage() -> impl IntoView {
     // places them. "Sign out" and "Sign out all other sessions" post
     // plainly: the page comes back with the lists as they now are and the
     // note (the `done` parameter), or with the message.
-    let data = Section::new_with_options(|| (), |_| session_lists(), false);
+    let data = Section::new_with_options(
+        || (),
+        |_| async {
+            let lists = session_lists().await;
+            // Put in the page after it is rendered (`server::splice`).
+            #[cfg(feature = "ssr")]
+            let lists = lists.map(crate::ui::components::drawn::place_later);
+            lists
+        },
+        false,
+    );
     let revoke_error = posted_error(<RevokeSession as ServerFn>::PATH)
         .or_else(|| posted_error(<RevokeOtherSessions as ServerFn>::PATH));
     let ended_others = done_note("others");
@@ -41,7 +51,7 @@ pub fn SessionsPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading sessions…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(html) => EitherOf3::A(view! { <div class="session-lists" inner_html=html></div> }),
+                    Ok(html) => EitherOf3::A(view! { <div class="session-lists" inner_html=html.0></div> }),
                     Err(AppError::Unauthenticated) => EitherOf3::B(view! { <SignInPrompt/> }),
                     Err(e) => EitherOf3::C(view! { <p class="notice error" role="alert">{e.to_string()}</p> }),
                 }
@@ -56,55 +66,54 @@ pub fn SessionsPage() -> impl IntoView {
 #[cfg(feature = "ssr")]
 mod lists {
     use crate::api::sessions::{RevokeOtherSessions, RevokeSession};
-    use crate::domain::{SessionView, SessionsOverview, When};
+    use crate::server::sessions::SessionFacts;
     use crate::ui::components::drawn::Html;
+    use chrono::{DateTime, Utc};
     use leptos::server_fn::ServerFn;
 
-    /// Both lists as HTML.
-    pub fn html(o: SessionsOverview) -> String {
-        let rows = o.active.len() + o.ended.len();
+    /// Both lists as HTML, their moments relative to `now`.
+    pub fn html(
+        active: &[SessionFacts<'_>],
+        ended: &[SessionFacts<'_>],
+        now: DateTime<Utc>,
+    ) -> String {
+        let rows = active.len() + ended.len();
         let mut h = Html::with_capacity(1024 + 1600 * rows);
-        session_list(&mut h, &o.active);
-        ended_sessions(&mut h, &o.ended);
+        session_list(&mut h, active, now);
+        ended_sessions(&mut h, ended, now);
         h.finish()
     }
 
-    /// A fact's value: text, or a moment shown as its time and how long ago.
+    /// A fact's value: text, a number, or a moment shown as its time and how
+    /// long ago.
     enum Fact<'a> {
         Text(&'a str),
         Number(i64),
-        Moment(&'a When),
+        Moment(DateTime<Utc>),
     }
 
     /// A session's facts as a description list, the same for every row of
     /// both lists.
-    fn facts(h: &mut Html, items: &[(&'static str, Fact<'_>)]) {
+    fn facts(h: &mut Html, items: &[(&'static str, Fact<'_>)], now: DateTime<Utc>) {
         h.raw("<dl class=\"facts\">");
         for &(label, ref value) in items {
             h.raw("<div><dt>").raw(label).raw("</dt><dd>");
             match value {
                 Fact::Text(t) => h.text(t),
                 Fact::Number(n) => h.number(*n),
-                Fact::Moment(w) => h
-                    .raw("<time datetime=\"")
-                    .text(&w.iso)
-                    .raw("\">")
-                    .text(&w.absolute)
-                    .raw("</time> (")
-                    .text(&w.relative)
-                    .raw(")"),
+                Fact::Moment(t) => h.moment(*t, now),
             };
             h.raw("</dd></div>");
         }
         h.raw("</dl>");
     }
 
-    fn session_list(h: &mut Html, sessions: &[SessionView]) {
+    fn session_list(h: &mut Html, sessions: &[SessionFacts<'_>], now: DateTime<Utc>) {
         h.raw("<h2 class=\"section-title\">Active sessions (")
             .number(sessions.len() as i64)
             .raw(")</h2><ul class=\"sessions\">");
         for s in sessions {
-            session_item(h, s);
+            session_item(h, s, now);
         }
         h.raw("</ul>");
         if sessions.iter().any(|s| !s.current) {
@@ -114,7 +123,7 @@ mod lists {
         }
     }
 
-    fn session_item(h: &mut Html, s: &SessionView) {
+    fn session_item(h: &mut Html, s: &SessionFacts<'_>, now: DateTime<Utc>) {
         h.raw("<li class=\"session");
         if s.current {
             h.raw(" current");
@@ -123,13 +132,13 @@ mod lists {
             h.raw(" flagged");
         }
         h.raw("\" aria-labelledby=\"s-")
-            .text(&s.id)
+            .text(s.id)
             .raw("\"><div class=\"session-head\"><h3 id=\"s-")
-            .text(&s.id)
+            .text(s.id)
             .raw("\">")
-            .text(&s.browser)
+            .text(s.browser)
             .raw(" on ")
-            .text(&s.os)
+            .text(s.os)
             .raw("</h3>");
         if s.current {
             h.raw("<span class=\"badge\">This device</span>");
@@ -146,34 +155,35 @@ mod lists {
         facts(
             h,
             &[
-                ("Device", Fact::Text(&s.device_type)),
-                ("IP address", Fact::Text(&s.ip)),
+                ("Device", Fact::Text(s.device_type)),
+                ("IP address", Fact::Text(s.ip)),
                 (
                     "Location",
                     Fact::Text(s.location.as_deref().unwrap_or("Unknown")),
                 ),
-                ("Signed in", Fact::Moment(&s.signed_in)),
-                ("Last active", Fact::Moment(&s.last_active)),
+                ("Signed in", Fact::Moment(s.signed_in)),
+                ("Last active", Fact::Moment(s.last_active)),
                 ("Sign-in method", Fact::Text(&s.method)),
                 ("Requests", Fact::Number(s.requests.into())),
             ],
+            now,
         );
         h.raw("<div class=\"session-actions\"><a href=\"/account/activity?session=")
-            .text(&s.id)
+            .text(s.id)
             .raw("\">Events of this session</a>");
         if !s.current {
             h.raw("<form method=\"post\" action=\"")
                 .raw(<RevokeSession as ServerFn>::PATH)
                 .raw("\" class=\"inline-form\"><input type=\"hidden\" name=\"id\" value=\"")
-                .text(&s.id)
+                .text(s.id)
                 .raw("\"><button type=\"submit\" aria-describedby=\"s-")
-                .text(&s.id)
+                .text(s.id)
                 .raw("\">Sign out</button></form>");
         }
         h.raw("</div></li>");
     }
 
-    fn ended_sessions(h: &mut Html, sessions: &[SessionView]) {
+    fn ended_sessions(h: &mut Html, sessions: &[SessionFacts<'_>], now: DateTime<Utc>) {
         h.raw("<details class=\"ended\"><summary>Recently ended (")
             .number(sessions.len() as i64)
             .raw(")</summary>");
@@ -183,25 +193,23 @@ mod lists {
             h.raw("<ul class=\"sessions ended-list\">");
             for s in sessions {
                 h.raw("<li class=\"session ended\"><h3>")
-                    .text(&s.browser)
+                    .text(s.browser)
                     .raw(" on ")
-                    .text(&s.os)
+                    .text(s.os)
                     .raw("</h3>");
                 facts(
                     h,
                     &[
-                        (
-                            "Ended",
-                            s.ended.as_ref().map_or(Fact::Text(""), Fact::Moment),
-                        ),
-                        ("Reason", Fact::Text(s.end_reason.as_deref().unwrap_or(""))),
-                        ("Device", Fact::Text(&s.device_type)),
-                        ("IP address", Fact::Text(&s.ip)),
-                        ("Signed in", Fact::Moment(&s.signed_in)),
+                        ("Ended", s.ended.map_or(Fact::Text(""), Fact::Moment)),
+                        ("Reason", Fact::Text(s.end_reason.unwrap_or(""))),
+                        ("Device", Fact::Text(s.device_type)),
+                        ("IP address", Fact::Text(s.ip)),
+                        ("Signed in", Fact::Moment(s.signed_in)),
                     ],
+                    now,
                 );
                 h.raw("<p><a href=\"/account/activity?session=")
-                    .text(&s.id)
+                    .text(s.id)
                     .raw("\">Events of this session</a></p></li>");
             }
             h.raw("</ul>");
@@ -212,26 +220,23 @@ mod lists {
 
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
-    use crate::domain::{SessionView, SessionsOverview, When};
+    use crate::server::sessions::SessionFacts;
+    use chrono::{DateTime, TimeZone, Utc};
 
-    fn when(iso: &str) -> When {
-        When {
-            iso: iso.into(),
-            absolute: "2026-11-27 14:03 UTC".into(),
-            relative: "3 hours ago".into(),
-        }
+    fn at(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 27, h, m, 0).unwrap()
     }
 
-    fn row(id: &str, browser: &str, current: bool) -> SessionView {
-        SessionView {
-            id: id.into(),
-            browser: browser.into(),
-            os: "Linux".into(),
-            device_type: "desktop".into(),
-            ip: "203.0.113.9".into(),
+    fn row<'a>(id: &'a str, browser: &'a str, current: bool) -> SessionFacts<'a> {
+        SessionFacts {
+            id,
+            browser,
+            os: "Linux",
+            device_type: "desktop",
+            ip: "203.0.113.9",
             location: None,
-            signed_in: when("2026-11-27T14:03:00Z"),
-            last_active: when("2026-11-27T15:00:00Z"),
+            signed_in: at(14, 3),
+            last_active: at(15, 0),
             method: "Password".into(),
             requests: 12,
             current,
@@ -243,6 +248,7 @@ mod tests {
 
     #[test]
     fn lists_escape_every_value_and_mark_this_device_once() {
+        let now = at(17, 3);
         let mut evil = row(
             "b\"><script>x</script>",
             "<img src=x onerror=alert(1)>",
@@ -250,12 +256,9 @@ mod tests {
         );
         evil.suspicious = Some("a new device & <b>country</b>".into());
         let mut ended = row("c", "Firefox 120", false);
-        ended.ended = Some(when("2026-11-26T10:00:00Z"));
-        ended.end_reason = Some("Signed out".into());
-        let html = super::lists_html(SessionsOverview {
-            active: vec![row("a", "Chrome 120", true), evil],
-            ended: vec![ended],
-        });
+        ended.ended = Some(Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).unwrap());
+        ended.end_reason = Some("Signed out");
+        let html = super::lists_html(&[row("a", "Chrome 120", true), evil], &[ended], now).0;
         assert!(
             !html.contains("<script") && !html.contains("<img") && !html.contains("<b>"),
             "{html}"
@@ -279,14 +282,15 @@ mod tests {
         assert!(html.contains("Active sessions (2)") && html.contains("Recently ended (1)"));
         assert!(html.contains("<dt>Requests</dt><dd>12</dd>"));
         assert!(html.contains(
-            "<time datetime=\"2026-11-26T10:00:00Z\">2026-11-27 14:03 UTC</time> (3 hours ago)"
-        ));
+            "<dt>Signed in</dt><dd><time datetime=\"2026-11-27T14:03:00Z\">2026-11-27 14:03 UTC</time> (3 hours ago)</dd>"
+        ), "{html}");
+        assert!(html.contains(
+            "<dt>Ended</dt><dd><time datetime=\"2026-11-26T10:00:00Z\">2026-11-26 10:00 UTC</time> (1 day ago)</dd>"
+        ), "{html}");
+        assert!(html.contains("<dt>Reason</dt><dd>Signed out</dd>"));
         assert!(html.contains("<dt>Location</dt><dd>Unknown</dd>"));
 
-        let alone = super::lists_html(SessionsOverview {
-            active: vec![row("a", "Chrome 120", true)],
-            ended: vec![],
-        });
+        let alone = super::lists_html(&[row("a", "Chrome 120", true)], &[], now).0;
         assert!(!alone.contains("Sign out all other sessions"));
         assert!(alone.contains("No session ended in the last 30 days."));
     }
@@ -294,8 +298,12 @@ mod tests {
 
 /// The lists of `/account/sessions` as HTML (see [`lists`]).
 #[cfg(feature = "ssr")]
-pub fn lists_html(o: crate::domain::SessionsOverview) -> String {
-    lists::html(o)
+pub fn lists_html(
+    active: &[crate::server::sessions::SessionFacts<'_>],
+    ended: &[crate::server::sessions::SessionFacts<'_>],
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::domain::SharedHtml {
+    crate::domain::SharedHtml(lists::html(active, ended, now).into())
 }
 
 /// `/sessions/end?token=…`: opening the link ends the session it names, once.
