@@ -33,35 +33,43 @@ pub fn when(t: DateTime<Utc>, now: DateTime<Utc>) -> When {
 
 /// Appends `t` in RFC 3339, to the second ("2026-11-27T14:03:00Z").
 pub fn push_iso(out: &mut String, t: DateTime<Utc>) {
-    use chrono::{Datelike, Timelike};
-    match u32::try_from(t.year()) {
-        Ok(year) if year <= 9999 => {
-            push_date(out, year, t.month(), t.day());
-            out.push('T');
-            push_digits(out, t.hour(), 2);
-            out.push(':');
-            push_digits(out, t.minute(), 2);
-            out.push(':');
-            push_digits(out, t.second(), 2);
-            out.push('Z');
-        }
-        _ => out.push_str(&t.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
-    }
+    push_stamp(out, t, 'T', true, "Z", "%Y-%m-%dT%H:%M:%SZ");
 }
 
 /// Appends `t` as people read it here ("2026-11-27 14:03 UTC").
 pub fn push_absolute(out: &mut String, t: DateTime<Utc>) {
+    push_stamp(out, t, ' ', false, " UTC", "%Y-%m-%d %H:%M UTC");
+}
+
+/// Date, `between`, hours and minutes (and seconds), `end`; years outside
+/// 0–9999 through chrono with `format`, which writes the same fields.
+fn push_stamp(
+    out: &mut String,
+    t: DateTime<Utc>,
+    between: char,
+    seconds: bool,
+    end: &str,
+    format: &str,
+) {
     use chrono::{Datelike, Timelike};
     match u32::try_from(t.year()) {
         Ok(year) if year <= 9999 => {
-            push_date(out, year, t.month(), t.day());
-            out.push(' ');
+            push_digits(out, year, 4);
+            out.push('-');
+            push_digits(out, t.month(), 2);
+            out.push('-');
+            push_digits(out, t.day(), 2);
+            out.push(between);
             push_digits(out, t.hour(), 2);
             out.push(':');
             push_digits(out, t.minute(), 2);
-            out.push_str(" UTC");
+            if seconds {
+                out.push(':');
+                push_digits(out, t.second(), 2);
+            }
+            out.push_str(end);
         }
-        _ => out.push_str(&t.format("%Y-%m-%d %H:%M UTC").to_string()),
+        _ => out.push_str(&t.format(format).to_string()),
     }
 }
 
@@ -85,14 +93,6 @@ pub fn push_relative(out: &mut String, t: DateTime<Utc>, now: DateTime<Utc>) {
         out.push('s');
     }
     out.push_str(" ago");
-}
-
-fn push_date(out: &mut String, year: u32, month: u32, day: u32) {
-    push_digits(out, year, 4);
-    out.push('-');
-    push_digits(out, month, 2);
-    out.push('-');
-    push_digits(out, day, 2);
 }
 
 /// `n` as exactly `width` decimal digits (leading zeros; `n` must fit).

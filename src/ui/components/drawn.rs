@@ -174,8 +174,9 @@ pub fn done_note() -> Option<String> {
 #[cfg(feature = "ssr")]
 pub fn place_later(html: crate::domain::SharedHtml) -> crate::domain::SharedHtml {
     use crate::server::splice::{Slot, MARKER};
+    // Read in place: the request's parts are not cloned for it.
     let slot =
-        use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<Slot>().cloned());
+        with_context::<http::request::Parts, _>(|p| p.extensions.get::<Slot>().cloned()).flatten();
     match slot {
         Some(slot) => {
             slot.keep(html.0);
