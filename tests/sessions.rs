@@ -163,6 +163,101 @@ both_engines!(
     listing_and_revoking
 );
 
+/// The page's CSP nonce (from its header) and its body with the nonce and
+/// the drawn session lists taken out: what a kept page holds.
+fn page_around_lists(page: &Resp) -> (String, String) {
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    let start = csp.find("'nonce-").unwrap() + "'nonce-".len();
+    let nonce = csp[start..][..csp[start..].find('\'').unwrap()].to_string();
+    let open = "<div class=\"session-lists\">";
+    let from = page.body.find(open).expect("the lists") + open.len();
+    let to = from + page.body[from..].find("</details>").unwrap() + "</details>".len();
+    let around = format!("{}{}", &page.body[..from], &page.body[to..]);
+    assert!(
+        around.contains(&nonce),
+        "the page's scripts carry its nonce"
+    );
+    (nonce.clone(), around.replace(&nonce, "NONCE"))
+}
+
+/// A signed-in page of `/account/sessions` is kept without its lists and
+/// reused for the same person and URL (`server::splice`): the reused page is
+/// the rendered one with a new nonce and lists drawn for this request, and
+/// anything the navigation shows of the person renders it anew.
+async fn kept_sessions_page(engine: Engine, name: &str) {
+    let Some(app) = spawn_app(engine, name, &[]).await else {
+        return;
+    };
+    let (a, b) = (unique("ka"), unique("kb"));
+    let a1 = app.register(&a, &format!("{a}@example.com"), PW).await;
+    let a2 = login_as(&app, &a, FIREFOX).await;
+    let shells = &app.state().page_cache.shells;
+    let before = shells.count();
+    let rendered = app.get("/account/sessions", Some(&a1)).await;
+    assert_eq!(rendered.status, 200);
+    assert!(
+        rendered.body.contains("Active sessions (2)"),
+        "{}",
+        rendered.body
+    );
+    assert_eq!(shells.count(), before + 1, "the page is kept");
+    let reused = app.get("/account/sessions", Some(&a1)).await;
+    assert_eq!(reused.status, 200);
+    assert_eq!(shells.count(), before + 1);
+    let (n1, around1) = page_around_lists(&rendered);
+    let (n2, around2) = page_around_lists(&reused);
+    assert_ne!(n1, n2, "every response has a nonce of its own");
+    assert!(!reused.body.contains(&n1));
+    assert_eq!(around1, around2, "the same page around the lists");
+    assert!(!reused.body.contains("<!--vestibule:"));
+    // The lists are drawn for each request: an ended session leaves them.
+    let a2_id = current_id(&app, &a2).await;
+    let r = app
+        .call("revoke_session", &[("id", &a2_id)], Some(&a1))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let now = app.get("/account/sessions", Some(&a1)).await;
+    assert!(now.body.contains("Active sessions (1)"), "{}", now.body);
+    assert_eq!(page_around_lists(&now).1, around1);
+    // A new name in the navigation renders the page anew.
+    let r = app
+        .call(
+            "update_profile",
+            &[
+                ("first_name", "Grace"),
+                ("last_name", "Hopper"),
+                ("bio", ""),
+                ("profile_picture_url", ""),
+            ],
+            Some(&a1),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let renamed = app.get("/account/sessions", Some(&a1)).await;
+    assert!(renamed.body.contains("Grace Hopper"), "{}", renamed.body);
+    assert_ne!(page_around_lists(&renamed).1, around1);
+    // Another person never gets a page kept for someone else.
+    let b1 = app.register(&b, &format!("{b}@example.com"), PW).await;
+    let theirs = app.get("/account/sessions", Some(&b1)).await;
+    assert!(theirs.body.contains(&b), "{}", theirs.body);
+    assert!(!theirs.body.contains(&a) && !theirs.body.contains("Grace"));
+    let again = app.get("/account/sessions", Some(&b1)).await;
+    assert!(again.body.contains(&b) && !again.body.contains(&a));
+    // A note in the URL is a page of its own.
+    let noted = app.get("/account/sessions?done=revoked", Some(&a1)).await;
+    assert!(noted.body.contains("The session was signed out."));
+    let plain = app.get("/account/sessions", Some(&a1)).await;
+    assert!(!plain.body.contains("The session was signed out."));
+    // Signed out, the page is not served from what was kept.
+    let r = app.call("logout", &[], Some(&a1)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let gone = app.get("/account/sessions", Some(&a1)).await;
+    assert!(!gone.body.contains(&a), "{}", gone.body);
+    assert!(gone.body.contains("sign in"), "{}", gone.body);
+    app.stop().await;
+}
+both_engines!(sessions_page_is_kept_per_person, kept_sessions_page);
+
 /// The page's "Sign out" buttons are plain forms: without JavaScript they
 /// post, and the page comes back with the list as it now is and a note, or
 /// with the error and nothing changed.

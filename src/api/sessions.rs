@@ -27,18 +27,25 @@ pub async fn list_sessions() -> Result<SessionsOverview, AppError> {
 pub async fn session_lists() -> Result<crate::domain::SharedHtml, AppError> {
     let state = ctx::state()?;
     let meta = ctx::meta();
-    let r = async {
-        let (who, _) = crate::server::accounts::caller_user(ctx::caller().as_ref())?;
-        crate::server::sessions::overview_with(
-            &state,
-            &who,
-            &meta,
-            crate::ui::pages::sessions::lists_html,
-        )
-        .await
-    }
-    .await;
-    ctx::respond(r)
+    ctx::respond(lists_for(&state, ctx::caller().as_ref(), &meta).await)
+}
+
+/// What [`session_lists`] answers `who` with; also what a kept page of
+/// `/account/sessions` is completed with (`server::splice`).
+#[cfg(feature = "ssr")]
+pub async fn lists_for(
+    state: &crate::server::state::AppState,
+    who: Option<&crate::server::session::Authenticated>,
+    meta: &crate::server::http::RequestMeta,
+) -> Result<crate::domain::SharedHtml, AppError> {
+    let (who, _) = crate::server::accounts::caller_user(who)?;
+    crate::server::sessions::overview_with(
+        state,
+        &who,
+        meta,
+        crate::ui::pages::sessions::lists_html,
+    )
+    .await
 }
 
 /// Ends one of the caller's sessions by its public id. Someone else's id

@@ -43,6 +43,8 @@ struct Entry {
 pub struct PageCache {
     entries: Arc<RwLock<HashMap<String, Entry>>>,
     generation: Arc<AtomicU64>,
+    /// Signed-in pages kept without their drawn section (`server::splice`).
+    pub shells: super::splice::Shells,
 }
 
 impl PageCache {
@@ -69,7 +71,7 @@ fn cache_key(uri: &axum::http::Uri) -> Option<(String, Duration)> {
     }
 }
 
-fn fresh_nonce() -> String {
+pub(super) fn fresh_nonce() -> String {
     use base64::Engine;
     use rand::RngCore;
     let mut b = [0u8; 16];
@@ -77,7 +79,7 @@ fn fresh_nonce() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
 }
 
-fn nonce_of(csp: &str) -> Option<&str> {
+pub(super) fn nonce_of(csp: &str) -> Option<&str> {
     let start = csp.find("'nonce-")? + "'nonce-".len();
     let end = csp[start..].find('\'')? + start;
     Some(&csp[start..end])

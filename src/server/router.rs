@@ -286,10 +286,13 @@ pub fn build_router(state: AppState) -> Router {
             session::authenticate,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state,
+            state.clone(),
             super::pagecache::serve,
         ))
-        .layer(axum::middleware::from_fn(super::splice::serve))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            super::splice::serve,
+        ))
         .service(routes);
     Router::new().fallback_service(stack)
 }

@@ -189,10 +189,48 @@ fn unavailable() -> Response {
     r
 }
 
+/// Hashes the tracker's keys: ids of sessions the server made itself (read
+/// back from the database), never text a client chooses, so no defence
+/// against chosen collisions is needed, and the standard SipHash, half of
+/// what tracking cost the sessions page (it looks up every session it
+/// lists), is not used. Eight bytes a step, then a full avalanche.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut h = self.0;
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(w);
+            h = (h ^ u64::from_le_bytes(word))
+                .wrapping_mul(K)
+                .rotate_left(29);
+        }
+        for &b in words.remainder() {
+            h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(29);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+        h ^ (h >> 33)
+    }
+}
+
+type IdHash = std::hash::BuildHasherDefault<IdHasher>;
+
 /// Buffered per-session counters. Cloning shares the buffer.
 #[derive(Clone, Default)]
 pub struct ActivityTracker {
-    inner: Arc<Mutex<HashMap<String, ActivityDelta>>>,
+    inner: Arc<Mutex<HashMap<String, ActivityDelta, IdHash>>>,
     enabled: bool,
 }
 
@@ -220,10 +258,15 @@ impl ActivityTracker {
             d.last_activity = Some(now);
             if is_api {
                 d.api_calls += 1;
-                d.last_endpoint = Some(meta.path.clone());
+                if d.last_endpoint.as_deref() != Some(meta.path.as_str()) {
+                    d.last_endpoint = Some(meta.path.clone());
+                }
             } else if is_page {
                 d.page_views += 1;
-                d.last_page = Some(meta.path.clone());
+                // The same page again keeps the text it has.
+                if d.last_page.as_deref() != Some(meta.path.as_str()) {
+                    d.last_page = Some(meta.path.clone());
+                }
             }
         }
     }
@@ -237,12 +280,14 @@ impl ActivityTracker {
         }
     }
 
-    /// What is buffered for a session and not written yet.
-    pub fn pending(&self, session_id: &str) -> Option<ActivityDelta> {
+    /// The requests and last activity buffered for a session and not
+    /// written yet: what the sessions page adds to the stored ones (the
+    /// buffered page and endpoint are not copied for it).
+    pub fn pending(&self, session_id: &str) -> Option<(i32, Option<DateTime<Utc>>)> {
         self.inner
             .lock()
             .ok()
-            .and_then(|m| m.get(session_id).cloned())
+            .and_then(|m| m.get(session_id).map(|d| (d.requests, d.last_activity)))
     }
 
     pub fn pending_last_activity(&self, session_id: &str) -> Option<DateTime<Utc>> {
@@ -282,6 +327,46 @@ impl ActivityTracker {
                     }
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IdHash;
+    use std::hash::BuildHasher;
+
+    #[test]
+    fn session_ids_spread_over_the_table() {
+        // UUIDv7 ids share their leading time bytes; the table uses the top
+        // seven bits of the hash for its control bytes and the low ones for
+        // the bucket.
+        let ids: Vec<String> = (0..4096u32)
+            .map(|i| {
+                format!(
+                    "019ad3f2-6b1c-7{:03x}-8{:03x}-00000000{:04x}",
+                    i % 4096,
+                    i / 7,
+                    i
+                )
+            })
+            .collect();
+        let hashes: Vec<u64> = ids
+            .iter()
+            .map(|id| IdHash::default().hash_one(id))
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        assert!(hashes.iter().all(|h| seen.insert(*h)), "no two ids collide");
+        for (shift, buckets) in [(57, 128usize), (0, 256)] {
+            let mut counts = vec![0usize; buckets];
+            for h in &hashes {
+                counts[((h >> shift) as usize) % buckets] += 1;
+            }
+            let expected = hashes.len() / buckets;
+            assert!(
+                counts.iter().all(|&c| c > 0 && c < expected * 3),
+                "{shift}: {counts:?}"
+            );
         }
     }
 }

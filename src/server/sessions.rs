@@ -52,6 +52,8 @@ fn push_stamp(
     format: &str,
 ) {
     use chrono::{Datelike, Timelike};
+    // The UTC fields as stored: no time zone offset applied per field.
+    let t = t.naive_utc();
     match u32::try_from(t.year()) {
         Ok(year) if year <= 9999 => {
             push_digits(out, year, 4);
@@ -301,9 +303,9 @@ pub async fn overview_with<R>(
     for row in &lists.live {
         let mut shown = Shown::stored(row);
         // Counts still in the buffer belong on this page.
-        if let Some(p) = state.tracker.pending(&row.id) {
-            shown.requests += p.requests;
-            if let Some(t) = p.last_activity {
+        if let Some((requests, last_activity)) = state.tracker.pending(&row.id) {
+            shown.requests += requests;
+            if let Some(t) = last_activity {
                 shown.last_activity = shown.last_activity.max(t);
             }
         }

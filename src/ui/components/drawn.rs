@@ -80,6 +80,15 @@ impl Html {
 #[cfg(feature = "ssr")]
 pub fn escape_into(out: &mut String, value: &str) {
     let bytes = value.as_bytes();
+    // Most values hold none of the five: one pass without early exits, which
+    // the compiler turns into wide compares, then one copy.
+    let special = bytes.iter().fold(false, |seen, &b| {
+        seen | matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')
+    });
+    if !special {
+        out.push_str(value);
+        return;
+    }
     let mut copied = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let entity = match b {
