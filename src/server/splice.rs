@@ -31,12 +31,13 @@
 //! without a kept page.
 
 use super::http::RequestMeta;
+use super::pagecache::{assemble, find, response_nonce, split_at_nonce, Piece};
 use super::session::Authenticated;
 use super::state::AppState;
 use crate::domain::{AppError, CurrentUser, SharedHtml};
 use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::collections::HashMap;
@@ -97,13 +98,6 @@ fn kept_section(path: &str) -> Option<Draw> {
     }
 }
 
-/// One piece of a kept page.
-enum Piece {
-    Text(Bytes),
-    Nonce,
-    Section,
-}
-
 struct Shell {
     /// Who the page was rendered for, as its navigation shows them.
     user: CurrentUser,
@@ -117,13 +111,6 @@ struct Shell {
 pub struct Shells(Arc<RwLock<HashMap<String, Shell>>>);
 
 impl Shells {
-    /// Drops every kept page.
-    pub fn clear(&self) {
-        if let Ok(mut map) = self.0.write() {
-            map.clear();
-        }
-    }
-
     /// How many pages are kept.
     pub fn count(&self) -> usize {
         self.0.read().map(|map| map.len()).unwrap_or(0)
@@ -245,30 +232,9 @@ async fn from_kept(
     meta: &RequestMeta,
     k: &Keepable,
 ) -> Option<Response> {
-    let (pieces, mut headers) = state.page_cache.shells.get(&k.key, &k.user)?;
+    let (pieces, headers) = state.page_cache.shells.get(&k.key, &k.user)?;
     let section = (k.draw)(state, who, meta).await.ok()?;
-    let nonce = super::pagecache::fresh_nonce();
-    let csp = HeaderValue::from_str(&super::http::csp(Some(&nonce))).ok()?;
-    let size = pieces
-        .iter()
-        .map(|p| match p {
-            Piece::Text(t) => t.len(),
-            Piece::Nonce => nonce.len(),
-            Piece::Section => section.0.len(),
-        })
-        .sum();
-    let mut out = Vec::with_capacity(size);
-    for piece in pieces.iter() {
-        out.extend_from_slice(match piece {
-            Piece::Text(t) => t,
-            Piece::Nonce => nonce.as_bytes(),
-            Piece::Section => section.0.as_bytes(),
-        });
-    }
-    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
-    let mut res = Response::new(Body::from(out));
-    *res.headers_mut() = headers;
-    Some(res)
+    assemble(&pieces, headers, &section.0)
 }
 
 /// A rendered page (its marker at `at`) as pieces to keep, when it may be
@@ -281,13 +247,7 @@ fn shell_pieces(
     if parts.status != StatusCode::OK || parts.headers.contains_key(header::SET_COOKIE) {
         return None;
     }
-    let nonce = parts
-        .headers
-        .get(header::CONTENT_SECURITY_POLICY)
-        .and_then(|v| v.to_str().ok())
-        .and_then(super::pagecache::nonce_of)
-        .filter(|n| n.len() >= 16)?
-        .as_bytes();
+    let nonce = response_nonce(&parts.headers)?.as_bytes();
     let after = at + MARKER.len();
     // One marker only: the section goes in one place.
     if find(&page[after..], MARKER.as_bytes()).is_some() {
@@ -298,70 +258,4 @@ fn shell_pieces(
     pieces.push(Piece::Section);
     split_at_nonce(page.slice(after..), nonce, &mut pieces);
     Some(pieces)
-}
-
-/// `text` as pieces, each use of `nonce` a [`Piece::Nonce`].
-fn split_at_nonce(mut text: Bytes, nonce: &[u8], pieces: &mut Vec<Piece>) {
-    while let Some(i) = find(&text, nonce) {
-        pieces.push(Piece::Text(text.slice(..i)));
-        pieces.push(Piece::Nonce);
-        text = text.slice(i + nonce.len()..);
-    }
-    pieces.push(Piece::Text(text));
-}
-
-/// Where `needle` first starts in `haystack`.
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    let (&first, rest) = needle.split_first()?;
-    let mut from = 0;
-    while let Some(i) = haystack[from..].iter().position(|&b| b == first) {
-        let at = from + i;
-        if haystack[at + 1..].starts_with(rest) {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{find, split_at_nonce, Piece};
-    use axum::body::Bytes;
-
-    #[test]
-    fn finds_the_first_whole_marker() {
-        assert_eq!(find(b"<p><!--m--></p>", b"<!--m-->"), Some(3));
-        assert_eq!(find(b"<!--<!--m-->", b"<!--m-->"), Some(4));
-        assert_eq!(find(b"<!--m-", b"<!--m-->"), None);
-        assert_eq!(find(b"", b"<!--m-->"), None);
-    }
-
-    fn shown(pieces: &[Piece]) -> String {
-        pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Text(t) => format!("[{}]", String::from_utf8_lossy(t)),
-                Piece::Nonce => "N".into(),
-                Piece::Section => "S".into(),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_page_splits_at_every_nonce() {
-        let mut pieces = Vec::new();
-        split_at_nonce(
-            Bytes::from_static(b"<script nonce=\"abc\">x</script><link nonce=\"abc\">abc"),
-            b"abc",
-            &mut pieces,
-        );
-        assert_eq!(
-            shown(&pieces),
-            "[<script nonce=\"]N[\">x</script><link nonce=\"]N[\">]N[]"
-        );
-        let mut none = Vec::new();
-        split_at_nonce(Bytes::from_static(b"plain"), b"abc", &mut none);
-        assert_eq!(shown(&none), "[plain]");
-    }
 }
