@@ -388,6 +388,58 @@ impl TestApp {
         panic!("no mail to {to} containing {needle:?}");
     }
 
+    /// The id of the account with this username (ignoring case).
+    pub async fn user_id(&self, username: &str) -> String {
+        self.query_text(
+            "SELECT id FROM users WHERE lower(username) = lower($1)",
+            &[username],
+        )
+        .await
+        .expect("a user with that name")
+    }
+
+    /// Runs one statement on the test's database through a connection of
+    /// its own (not the app's store), binding `args` as text.
+    pub async fn exec(&self, sql: &str, args: &[&str]) {
+        use sqlx::Connection;
+        if self.db.url.starts_with("sqlite:") {
+            let mut c = sqlx::SqliteConnection::connect(&self.db.url).await.unwrap();
+            let mut q = sqlx::query(sql);
+            for a in args {
+                q = q.bind(*a);
+            }
+            q.execute(&mut c).await.unwrap();
+        } else {
+            let mut c = sqlx::PgConnection::connect(&self.db.url).await.unwrap();
+            let mut q = sqlx::query(sql);
+            for a in args {
+                q = q.bind(*a);
+            }
+            q.execute(&mut c).await.unwrap();
+        }
+    }
+
+    /// The first column of the first row of a query, as text, through a
+    /// connection of the test's own.
+    pub async fn query_text(&self, sql: &str, args: &[&str]) -> Option<String> {
+        use sqlx::Connection;
+        if self.db.url.starts_with("sqlite:") {
+            let mut c = sqlx::SqliteConnection::connect(&self.db.url).await.unwrap();
+            let mut q = sqlx::query_scalar::<_, String>(sql);
+            for a in args {
+                q = q.bind(*a);
+            }
+            q.fetch_optional(&mut c).await.unwrap()
+        } else {
+            let mut c = sqlx::PgConnection::connect(&self.db.url).await.unwrap();
+            let mut q = sqlx::query_scalar::<_, String>(sql);
+            for a in args {
+                q = q.bind(*a);
+            }
+            q.fetch_optional(&mut c).await.unwrap()
+        }
+    }
+
     pub async fn stop(mut self) {
         if let Some(r) = self.running.take() {
             r.stop().await;

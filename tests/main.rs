@@ -8,6 +8,7 @@ mod geoip;
 mod groups;
 mod helpers;
 mod http;
+mod injection;
 mod schema;
 mod sessions;
 mod store;
