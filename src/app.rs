@@ -1,5 +1,6 @@
 //! The HTML shell and the route table. Pages live in `ui/pages/`.
 
+use crate::ui::components::form::provide_flash;
 use crate::ui::components::nav::{provide_auth, SiteHeader};
 use crate::ui::components::title::ShellTitle;
 use crate::ui::pages::*;
@@ -122,11 +123,12 @@ fn Hydration(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Creates the shared actions inside the router, where an error that a
-/// no-JavaScript form post carried back in the URL can reach them.
+/// What every page shares, inside the router: who is signed in, and what
+/// the last form post brought back.
 #[component]
 fn AuthScope(children: Children) -> impl IntoView {
     provide_auth();
+    provide_flash();
     children()
 }
 
@@ -167,6 +169,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/groups/:slug/manage") view={Lazy::<ManageGroupRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
+            // Errors are read out from here once the page runs in the browser
+            // (`ErrorSummary`): a region that holds text when a page loads is
+            // often not announced.
+            <div id="live-region" class="visually-hidden" role="alert" aria-live="assertive"></div>
             <footer class="site-footer">
                 <p>"Vestibule — your account, your sessions, your groups."</p>
             </footer>

@@ -15,9 +15,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// runs, so this is a constructor that runs before mimalloc's own
 /// (`.init_array` priority 100; mimalloc's has the default priority). Once
 /// started, the server puts the purge delay back to mimalloc's default
-/// (`server::router`): with no delay every argon2 hash faulted its 19 MiB in
-/// again and the hash rate halved. Option numbers: `server::ARENA_EAGER_COMMIT`
-/// and `server::PURGE_DELAY`; `MIMALLOC_*` environment variables still override.
+/// (`server::web::memory`): with no delay every argon2 hash faulted its 19 MiB in
+/// again and the hash rate halved. Option numbers: `server::web::memory`; `MIMALLOC_*` environment variables still override.
 #[cfg(all(feature = "ssr", target_os = "linux"))]
 #[used]
 #[link_section = ".init_array.00100"]
@@ -25,11 +24,15 @@ static TUNE_ALLOCATOR: extern "C" fn() = {
     extern "C" fn tune() {
         for (option, env, value) in [
             (
-                vestibule::server::ARENA_EAGER_COMMIT,
+                vestibule::server::web::memory::ARENA_EAGER_COMMIT,
                 c"MIMALLOC_ARENA_EAGER_COMMIT",
                 0,
             ),
-            (vestibule::server::PURGE_DELAY, c"MIMALLOC_PURGE_DELAY", 0),
+            (
+                vestibule::server::web::memory::PURGE_DELAY,
+                c"MIMALLOC_PURGE_DELAY",
+                0,
+            ),
         ] {
             // SAFETY: runs single-threaded before main; getenv only reads the
             // environment and mi_option_set stores a plain value.

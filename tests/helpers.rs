@@ -4,9 +4,10 @@
 use clap::Parser;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
+use vestibule::server::boot::build_state;
 use vestibule::server::clock::OffsetClock;
 use vestibule::server::config::ServeSettings;
-use vestibule::server::router::{build_state, start, Running};
+use vestibule::server::web::{start, Running};
 
 #[derive(Parser)]
 struct Wrap {
@@ -288,8 +289,10 @@ impl TestApp {
         rb.send().await.unwrap()
     }
 
-    /// [`Self::form_post`], then follows the server's 302 back as the browser
-    /// would: the location it named and the page found there.
+    /// [`Self::form_post`], then follows the server's redirect back as the
+    /// browser would, with the cookies the answer set (the session, the
+    /// flash that carries the outcome): the location it named and the page
+    /// found there.
     pub async fn form_post_back(
         &self,
         endpoint: &str,
@@ -298,10 +301,39 @@ impl TestApp {
         cookie: Option<&str>,
     ) -> (String, Resp) {
         let r = self.form_post(endpoint, from, form, cookie).await;
-        assert_eq!(r.status(), 302, "{endpoint} from {from}");
+        assert!(
+            matches!(r.status().as_u16(), 302 | 303),
+            "{endpoint} from {from}: {}",
+            r.status()
+        );
         let loc = r.headers()["location"].to_str().unwrap().to_string();
-        let page = self.get(&loc.replace(&self.base, ""), cookie).await;
-        (loc, page)
+        let mut jar: Vec<(String, String)> = cookie
+            .map(|c| vec![("vestibule_session".to_string(), c.to_string())])
+            .unwrap_or_default();
+        for v in r.headers().get_all("set-cookie") {
+            let pair = v.to_str().unwrap().split(';').next().unwrap_or("");
+            let Some((name, value)) = pair.split_once('=') else {
+                continue;
+            };
+            jar.retain(|(n, _)| n != name);
+            if !value.is_empty() {
+                jar.push((name.to_string(), value.to_string()));
+            }
+        }
+        let header = jar
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let page = self
+            .http
+            .get(self.url(&loc.replace(&self.base, "")))
+            .header("accept", "text/html")
+            .header("cookie", header)
+            .send()
+            .await
+            .unwrap();
+        (loc, read(page).await)
     }
 
     /// Registers and returns the session token.
@@ -437,6 +469,26 @@ impl TestApp {
                 q = q.bind(*a);
             }
             q.fetch_optional(&mut c).await.unwrap()
+        }
+    }
+
+    /// The first column of the first row of a query, as a number.
+    pub async fn query_i64(&self, sql: &str, args: &[&str]) -> i64 {
+        use sqlx::Connection;
+        if self.db.url.starts_with("sqlite:") {
+            let mut c = sqlx::SqliteConnection::connect(&self.db.url).await.unwrap();
+            let mut q = sqlx::query_scalar::<_, i64>(sql);
+            for a in args {
+                q = q.bind(*a);
+            }
+            q.fetch_one(&mut c).await.unwrap()
+        } else {
+            let mut c = sqlx::PgConnection::connect(&self.db.url).await.unwrap();
+            let mut q = sqlx::query_scalar::<_, i64>(sql);
+            for a in args {
+                q = q.bind(*a);
+            }
+            q.fetch_one(&mut c).await.unwrap()
         }
     }
 

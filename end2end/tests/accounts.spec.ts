@@ -20,6 +20,7 @@ import {
   signInLink,
   newestMailFor,
   VERIFY_LINK,
+  confirmEmailLink,
   WRONG_CREDENTIALS,
 } from './fixtures';
 
@@ -169,7 +170,7 @@ test.describe('accounts', () => {
     await signIn(other, user.username, newPassword);
   });
 
-  test('the verification email link verifies the address', async ({ page }) => {
+  test('the verification email link verifies the address with one button', async ({ page }) => {
     const user = uniqueUser();
     await register(page, user);
 
@@ -177,11 +178,16 @@ test.describe('accounts', () => {
     const link = VERIFY_LINK.exec(mail);
     expect(link, `a /verify-email link in the mail to ${user.email}`).not.toBeNull();
 
+    // Opening the link (as a mail scanner would) confirms nothing.
     const response = await page.goto(link![0]);
     expect(response!.status()).toBe(200);
     const main = page.getByRole('main');
-    await expect(main).toContainText(/verified/i);
+    await page.goto('/account');
+    await expect(main).toContainText('(not confirmed)');
+    await confirmEmailLink(page, link![0]);
     await expect(main).not.toContainText(/invalid|expired|could not|couldn't/i);
+    await page.goto('/account');
+    await expect(main).toContainText('(confirmed)');
   });
 
   test('a deleted account cannot sign in', async ({ page, consoleErrors }) => {
@@ -216,7 +222,9 @@ test.describe('accounts', () => {
 
     const password = page.getByLabel('Password', { exact: true });
     await expect(password).toHaveAttribute('aria-invalid', 'true');
-    await expect(page.getByText(/too common or easy to guess/)).toBeVisible();
+    // Beside the field, and in the summary that links to it.
+    await expect(password).toHaveAccessibleDescription(/too common or easy to guess/);
+    await expect(page.getByRole('link', { name: /too common or easy to guess/ })).toBeVisible();
     await expect(password).toHaveValue('');
     await expect(page.getByLabel('Username', { exact: true })).toHaveValue(user.username);
     await expect(page.getByLabel('Email', { exact: true })).toHaveValue(user.email);
@@ -234,9 +242,9 @@ test.describe('accounts', () => {
     await register(page, user);
     await signOut(page);
 
+    // Signed out, a signed-in page leads to the sign-in page and back.
     await page.goto('/account/sessions');
-    await page.getByRole('link', { name: 'sign in', exact: true }).click();
-    await expect(page).toHaveURL(/\/login\?next=/);
+    await expect(page).toHaveURL(/\/login\?next=%2Faccount%2Fsessions$/);
     await waitForHydration(page);
     await page.getByLabel('Username or email', { exact: true }).fill(user.username);
     await page.getByLabel('Password', { exact: true }).fill(user.password);

@@ -386,3 +386,14 @@ export async function newestMailFor(email: string, timeout = 15_000): Promise<st
 }
 
 export const VERIFY_LINK = /\/verify-email\?token=[A-Za-z0-9_\-.]+/;
+
+/**
+ * Open an emailed confirmation link and confirm: opening it changes nothing
+ * (a mail scanner opens links too); the page's one button does.
+ */
+export async function confirmEmailLink(page: Page, link: string): Promise<void> {
+  await page.goto(link);
+  await expect(page.getByRole('main')).not.toContainText(/is now verified/i);
+  await page.getByRole('button', { name: 'Confirm email address', exact: true }).click();
+  await expect(page.getByRole('main')).toContainText(/verified/i);
+}

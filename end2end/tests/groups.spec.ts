@@ -13,6 +13,7 @@ import {
   checkA11y,
   submitAndWait,
   VERIFY_LINK,
+  confirmEmailLink,
   type Page,
   type TestUser,
 } from './fixtures';
@@ -30,8 +31,7 @@ async function verifiedUser(page: Page, prefix = 'grp'): Promise<TestUser> {
   const mail = await newestMailFor(user.email);
   const link = VERIFY_LINK.exec(mail);
   expect(link, 'a verification link').not.toBeNull();
-  await page.goto(link![0]);
-  await expect(page.getByRole('main')).toContainText(/verified/i);
+  await confirmEmailLink(page, link![0]);
   return user;
 }
 
@@ -113,8 +113,7 @@ test.describe('groups', () => {
     await expect(page.getByRole('button', { name: 'Create group' })).toHaveCount(0);
 
     const mail = await newestMailFor(user.email);
-    await page.goto(VERIFY_LINK.exec(mail)![0]);
-    await expect(page.getByRole('main')).toContainText(/verified/i);
+    await confirmEmailLink(page, VERIFY_LINK.exec(mail)![0]);
 
     // A refused form keeps what was typed and says why beside the field.
     await page.goto('/groups/new');
@@ -122,8 +121,10 @@ test.describe('groups', () => {
     await page.getByLabel('Name', { exact: true }).fill('Fine name');
     await page.getByLabel('Slug', { exact: true }).fill('Not A Slug');
     await page.getByRole('button', { name: 'Create group', exact: true }).click();
-    await expect(page.getByText('Use only lower-case letters')).toBeVisible();
+    await expect(page.getByLabel('Slug', { exact: true })).toHaveAccessibleDescription(/Use only lower-case letters/);
+    await expect(page.getByRole('link', { name: /Use only lower-case letters/ })).toBeVisible();
     await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Fine name');
+    await expect(page.getByLabel('Slug', { exact: true })).toHaveValue('Not A Slug');
 
     const w = word();
     const evil = `"><img src=x onerror=alert(1)> ${w}`;

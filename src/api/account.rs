@@ -1,11 +1,12 @@
 //! The signed-in person's own account: profile, email, password, deletion.
-//! **Every function here: the signed-in user, on their own account only.**
+//! **Every function here but `confirm_email`: the signed-in user, on their
+//! own account only.**
 
 use crate::domain::{AppError, CurrentUser};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use super::ctx;
+use {super::ctx, crate::domain::ProfileDraft, crate::server::accounts, secrecy::SecretString};
 
 /// Saves first and last name, bio and picture URL.
 #[server(prefix = "/api", endpoint = "update_profile")]
@@ -15,28 +16,14 @@ pub async fn update_profile(
     bio: String,
     profile_picture_url: String,
 ) -> Result<CurrentUser, AppError> {
-    let state = ctx::state()?;
-    let meta = ctx::meta();
-    let r = async {
-        let (who, _) = crate::server::accounts::caller_user(ctx::caller().as_ref())?;
-        crate::server::accounts::update_profile(
-            &state,
-            &who,
-            crate::server::accounts::ProfileInput {
-                first_name,
-                last_name,
-                bio,
-                profile_picture_url,
-            },
-            &meta,
-        )
-        .await
-    }
-    .await;
-    ctx::respond_done(r, "profile")
+    let who = ctx::signed_in()?;
+    let draft = ProfileDraft::parse(&first_name, &last_name, &bio, &profile_picture_url)?;
+    accounts::profile::update(&ctx::state()?, &who, draft, &ctx::meta()).await
 }
 
-/// Changes the password; needs the current one.
+/// Changes the password; needs the current one. Other sessions are signed
+/// out unless `sign_out_others` says otherwise (the form also sends
+/// `others_choice`, as an unticked box sends nothing).
 #[server(prefix = "/api", endpoint = "change_password")]
 pub async fn change_password(
     current_password: String,
@@ -44,29 +31,18 @@ pub async fn change_password(
     sign_out_others: Option<String>,
     others_choice: Option<String>,
 ) -> Result<(), AppError> {
+    let who = ctx::signed_in()?;
+    crate::domain::check_password_length(&new_password)
+        .map_err(|m| AppError::invalid("new_password", m))?;
+    let sign_out_others =
+        crate::domain::sign_out_others_choice(sign_out_others.as_deref(), others_choice.is_some())?;
     let state = ctx::state()?;
-    let meta = ctx::meta();
-    let r = async {
-        let (who, user) = crate::server::accounts::caller_user(ctx::caller().as_ref())?;
-        let sign_out_others = crate::server::accounts::sign_out_others_choice(
-            sign_out_others.as_deref(),
-            others_choice.is_some(),
-        )?;
-        crate::server::accounts::change_password(
-            &state,
-            &who,
-            &user,
-            crate::server::accounts::PasswordChange {
-                current_password,
-                new_password,
-                sign_out_others,
-            },
-            &meta,
-        )
-        .await
-    }
-    .await;
-    let cookie = ctx::respond_done(r, "password")?;
+    let change = accounts::password::PasswordChange {
+        current: SecretString::from(current_password),
+        new: SecretString::from(new_password),
+        sign_out_others,
+    };
+    let cookie = accounts::password::change(&state, &who, change, &ctx::meta()).await?;
     ctx::set_cookie(&cookie);
     Ok(())
 }
@@ -75,62 +51,38 @@ pub async fn change_password(
 /// the address the confirmation went to.
 #[server(prefix = "/api", endpoint = "change_email")]
 pub async fn change_email(new_email: String, current_password: String) -> Result<String, AppError> {
-    let state = ctx::state()?;
-    let meta = ctx::meta();
-    let r = async {
-        let (who, user) = crate::server::accounts::caller_user(ctx::caller().as_ref())?;
-        crate::server::accounts::request_email_change(
-            &state,
-            &who,
-            &user,
-            crate::server::accounts::EmailChange {
-                new_email,
-                current_password,
-            },
-            &meta,
-        )
-        .await
-    }
-    .await;
-    ctx::respond_done(r, "email")
+    let who = ctx::signed_in()?;
+    let email =
+        crate::domain::Email::parse(&new_email).map_err(|m| AppError::invalid("new_email", m))?;
+    let password = SecretString::from(current_password);
+    accounts::email::request_change(&ctx::state()?, &who, email, &password, &ctx::meta()).await
 }
 
-/// Confirms an address from an emailed link. **Anyone holding the link.**
-/// Returns the confirmed address.
+/// Confirms an address from an emailed link; returns it. **Anyone holding
+/// the link.**
 #[server(prefix = "/api", endpoint = "confirm_email")]
 pub async fn confirm_email(token: String) -> Result<String, AppError> {
-    let state = ctx::state()?;
-    let meta = ctx::meta();
-    ctx::respond(crate::server::accounts::confirm_email(&state, &token, &meta).await)
+    accounts::email::confirm(&ctx::state()?, &token, &ctx::meta()).await
 }
 
-/// Sends a new verification link to the current address.
+/// Sends a new confirmation link to the current address.
 #[server(prefix = "/api", endpoint = "resend_verification")]
 pub async fn resend_verification() -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let r = async {
-        let (_, user) = crate::server::accounts::caller_user(ctx::caller().as_ref())?;
-        crate::server::accounts::resend_verification(&state, &user).await;
-        Ok(())
-    }
-    .await;
-    ctx::respond_done(r, "resent")
+    let who = ctx::signed_in()?;
+    accounts::email::resend_verification(&ctx::state()?, &who);
+    Ok(())
 }
 
 /// Deletes the account (soft); needs the current password.
 #[server(prefix = "/api", endpoint = "delete_account")]
 pub async fn delete_account(current_password: String) -> Result<(), AppError> {
+    let who = ctx::signed_in()?;
     let state = ctx::state()?;
-    let meta = ctx::meta();
-    let r = async {
-        let (who, user) = crate::server::accounts::caller_user(ctx::caller().as_ref())?;
-        crate::server::accounts::delete_account(&state, &who, &user, &current_password, &meta).await
-    }
-    .await;
-    ctx::respond(r)?;
-    ctx::set_cookie(&crate::server::session::clear_cookie(
+    let password = SecretString::from(current_password);
+    accounts::delete::delete(&state, &who, &password, &ctx::meta()).await?;
+    ctx::set_cookie(&crate::server::cookies::clear_cookie(
         state.settings.is_https(),
     ));
-    leptos_axum::redirect("/?deleted=1");
+    ctx::go_to("/?deleted=1");
     Ok(())
 }

@@ -4,43 +4,29 @@ use crate::domain::{AppError, CurrentUser};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use super::ctx;
+use {super::ctx, crate::server::accounts, secrecy::SecretString};
 
 /// Who is signed in, or `None`. **Anyone.**
 #[server(prefix = "/api", endpoint = "current_user")]
 pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
-    let Some(who) = ctx::caller() else {
-        return Ok(None);
-    };
-    // The account as the middleware read it with the session.
-    Ok(Some(&who.user)
-        .filter(|u| u.can_sign_in())
-        .map(|u| crate::server::accounts::current_user_view(u)))
+    Ok(ctx::caller().map(|who| accounts::profile::view(&who.user)))
 }
 
 /// Creates an account and signs the new person in. **Anyone** (a signed-in
 /// caller gets a new session for the new account).
 #[server(prefix = "/api", endpoint = "register")]
 pub async fn register(username: String, email: String, password: String) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let meta = ctx::meta();
-    let r = crate::server::accounts::register(
-        &state,
-        crate::server::accounts::Registration {
-            username,
-            email,
-            password,
-        },
-        &meta,
-    )
-    .await;
-    let cookie = ctx::respond(r)?;
+    let account = crate::domain::NewAccount::parse(&username, &email, &password)?;
+    let (state, meta) = (ctx::state()?, ctx::meta());
+    let cookie =
+        accounts::register::register(&state, account, SecretString::from(password), &meta).await?;
     ctx::set_cookie(&cookie);
-    leptos_axum::redirect("/account");
+    ctx::go_to("/account");
     Ok(())
 }
 
-/// Signs in by username or email. **Anyone.**
+/// Signs in by username or email, then goes to `next` (a path of this
+/// site). **Anyone.**
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(
     login: String,
@@ -48,56 +34,27 @@ pub async fn login(
     remember: Option<String>,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::typed_login;
-    let state = ctx::state()?;
-    let meta = ctx::meta();
-    let https = state.settings.is_https();
-    // A refused form comes back with the login as typed (never the password).
-    let kept = typed_login::keep(&login, https);
-    let r = crate::server::accounts::sign_in(
-        &state,
-        crate::server::accounts::SignIn {
-            login,
-            password,
-            remember: remember.is_some(),
-        },
-        &meta,
-    )
-    .await;
-    match (&r, kept) {
-        (Err(_), Some(kept)) => ctx::set_cookie(&kept),
-        (Err(_), None) => {}
-        (Ok(_), _) => ctx::set_cookie(&typed_login::forget(https)),
-    }
-    let cookie = ctx::respond(r)?;
+    let (state, meta) = (ctx::state()?, ctx::meta());
+    let input = accounts::sign_in::SignIn {
+        login,
+        password: SecretString::from(password),
+        remember: remember.is_some(),
+    };
+    let cookie = accounts::sign_in::sign_in(&state, input, &meta).await?;
     ctx::set_cookie(&cookie);
-    leptos_axum::redirect(&ctx::safe_next(next, "/account"));
+    ctx::go_to(&ctx::safe_next(next, "/account"));
     Ok(())
 }
 
-/// Ends the caller's session on the server. **Anyone** (no-op when signed out).
+/// Ends the caller's session on the server. **Anyone** (nothing to do when
+/// signed out).
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let meta = ctx::meta();
-    let who = ctx::caller();
-    ctx::respond(crate::server::accounts::sign_out(&state, who.as_ref(), &meta).await)?;
-    ctx::set_cookie(&crate::server::session::clear_cookie(
+    let (state, meta) = (ctx::state()?, ctx::meta());
+    accounts::sign_in::sign_out(&state, ctx::caller().as_ref(), &meta).await?;
+    ctx::set_cookie(&crate::server::cookies::clear_cookie(
         state.settings.is_https(),
     ));
-    leptos_axum::redirect("/");
+    ctx::go_to("/");
     Ok(())
-}
-
-/// For the sign-in page as the server draws it: the login that the last
-/// refused sign-in from this browser kept (only when the page shows that
-/// refusal), and the keeping cookie cleared either way.
-#[cfg(feature = "ssr")]
-pub fn take_typed_login(refused: bool) -> Option<String> {
-    use crate::server::typed_login;
-    let parts = use_context::<http::request::Parts>()?;
-    let kept = typed_login::read(&parts.headers)?;
-    let https = ctx::state().is_ok_and(|s| s.settings.is_https());
-    ctx::set_cookie(&typed_login::forget(https));
-    kept.filter(|_| refused)
 }

@@ -1,55 +1,48 @@
 //! The one error type that crosses the wire. Every variant carries only words
 //! meant for a person; internal causes stay in the server log, found again by
-//! the request id shown in `Internal`.
+//! the request id shown in `Internal`. Which HTTP status each variant gets
+//! is decided in the web layer (`server::web::status`).
 
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
-use server_fn_error_compat::*;
 
-/// Field-level problems of a submitted form, plus the non-secret values that
-/// were typed, so a page rendered without JavaScript can show the form again
-/// as it was.
+/// Field-level problems of a submitted form: (field name, message).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormErrors {
     pub fields: Vec<(String, String)>,
-    pub values: Vec<(String, String)>,
 }
 
 impl FormErrors {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Records a problem with one field.
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
         self.fields.push((field.to_string(), message.into()));
     }
-    /// Keeps a typed value so the form can be shown again (never a password).
-    pub fn keep(&mut self, field: &str, value: &str) {
-        // Cap what goes back into a URL; oversized input is refused anyway.
-        let v: String = value.chars().take(1000).collect();
-        self.values.push((field.to_string(), v));
+
+    /// Records `r`'s problem, if any, for `field`, and passes its value on.
+    pub fn check<T>(&mut self, field: &str, r: Result<T, String>) -> Option<T> {
+        r.map_err(|m| self.add(field, m)).ok()
     }
+
     pub fn is_empty(&self) -> bool {
         self.fields.is_empty()
     }
-    pub fn field(&self, field: &str) -> Option<String> {
+
+    pub fn field(&self, field: &str) -> Option<&str> {
         self.fields
             .iter()
             .find(|(f, _)| f == field)
-            .map(|(_, m)| m.clone())
+            .map(|(_, m)| m.as_str())
     }
-    pub fn value(&self, field: &str) -> Option<String> {
-        self.values
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, v)| v.clone())
-    }
-    /// `Ok(())` when nothing was recorded, else the error to return.
-    pub fn into_result(self) -> Result<(), AppError> {
-        if self.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Invalid(self))
-        }
+}
+
+impl From<FormErrors> for AppError {
+    fn from(f: FormErrors) -> Self {
+        AppError::Invalid(f)
     }
 }
 
@@ -83,34 +76,10 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// The HTTP status a JSON client sees for this error.
-    pub fn status(&self) -> u16 {
-        match self {
-            AppError::Invalid(_) => 422,
-            AppError::BadCredentials | AppError::Unauthenticated => 401,
-            AppError::TooManyAttempts => 429,
-            AppError::Forbidden | AppError::Refused(_) => 403,
-            AppError::NotFound => 404,
-            AppError::Conflict(_) => 409,
-            AppError::InvalidLink => 400,
-            AppError::Unavailable => 503,
-            AppError::BadRequest => 400,
-            AppError::Internal { .. } => 500,
-        }
-    }
-
     /// A single field's message, when this is a validation error.
     pub fn field(&self, field: &str) -> Option<String> {
         match self {
-            AppError::Invalid(f) => f.field(field),
-            _ => None,
-        }
-    }
-
-    /// A value typed into the form before it was refused.
-    pub fn value(&self, field: &str) -> Option<String> {
-        match self {
-            AppError::Invalid(f) => f.value(field),
+            AppError::Invalid(f) => f.field(field).map(str::to_string),
             _ => None,
         }
     }
@@ -123,16 +92,11 @@ impl AppError {
     }
 }
 
-mod server_fn_error_compat {
-    pub use leptos::server_fn::codec::JsonEncoding;
-    pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
-}
-
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        let err = match value {
+        match value {
             ServerFnErrorErr::Args(_)
             | ServerFnErrorErr::MissingArg(_)
             | ServerFnErrorErr::Deserialization(_)
@@ -141,9 +105,6 @@ impl FromServerFnError for AppError {
             _ => AppError::Internal {
                 request_id: String::from("-"),
             },
-        };
-        #[cfg(feature = "ssr")]
-        crate::server::http::set_error_status(&err);
-        err
+        }
     }
 }

@@ -1,12 +1,13 @@
-//! Types shared by the browser and the server: validated values, the wire
-//! error, and the data the pages show. Serde only; no sqlx or axum here.
+//! Types shared by the browser and the server: validated values, the drafts
+//! built from forms, the wire error, and what the pages show. Serde only; no
+//! sqlx, axum, HTTP or HTML here, and nothing else of this crate.
 
+pub mod account;
 pub mod error;
 pub mod groups;
-pub mod types;
-pub mod views;
+pub mod sessions;
 
+pub use account::*;
 pub use error::{AppError, FormErrors};
 pub use groups::*;
-pub use types::*;
-pub use views::*;
+pub use sessions::*;

@@ -91,7 +91,7 @@ async fn bench_seed(
 ) -> Result<(), String> {
     use super::store::{new_id, NewActivity, NewSession, NewUser};
     use super::tokens::{new_session_token, token_hash};
-    let store = Store::connect(url, 4).await.map_err(|e| e.to_string())?;
+    let store = Store::open(url, 4).await.map_err(|e| e.to_string())?;
     store.migrate().await.map_err(|e| e.to_string())?;
     let now = chrono::Utc::now();
     let hash = super::passwords::Passwords::new(1)
@@ -102,7 +102,8 @@ async fn bench_seed(
     let user_id = new_id();
     let email = format!("{username}@example.com");
     store
-        .create_user(NewUser {
+        .users
+        .create(NewUser {
             id: &user_id,
             username,
             email: &email,
@@ -128,7 +129,8 @@ async fn bench_seed(
         let (browser, os, device) = agents[i % agents.len()];
         let ip = format!("10.0.{}.{}", i / 250, i % 250 + 1);
         store
-            .create_session(
+            .sessions
+            .create(
                 NewSession {
                     id: &id,
                     user_id: &user_id,
@@ -149,6 +151,7 @@ async fn bench_seed(
                     now: now - chrono::Duration::minutes(i as i64),
                 },
                 true,
+                &[],
             )
             .await
             .map_err(|e| e.to_string())?;
@@ -163,7 +166,8 @@ async fn bench_seed(
     ];
     for i in 0..events {
         store
-            .record_activity(&NewActivity {
+            .activity
+            .record(&NewActivity {
                 session_id: ids[i % ids.len()].clone(),
                 user_id: user_id.clone(),
                 activity_type: kinds[i % kinds.len()],
@@ -179,7 +183,7 @@ async fn bench_seed(
             .await
             .map_err(|e| e.to_string())?;
     }
-    store.close().await;
+    store.db.close().await;
     println!("{first_token}");
     Ok(())
 }
@@ -188,10 +192,11 @@ async fn bench_seed(
 /// name itself, as typed before the account existed).
 async fn unlock_account(url: &str, login: &str) -> Result<(), String> {
     use super::throttle::{account_key, subject_key, Subject};
-    let store = Store::connect(url, 2).await.map_err(|e| e.to_string())?;
+    let store = Store::open(url, 2).await.map_err(|e| e.to_string())?;
     store.migrate().await.map_err(|e| e.to_string())?;
     let user = store
-        .find_user_by_login(login.trim())
+        .users
+        .find_by_login(login.trim())
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("no account is called {login:?}"))?;
@@ -201,11 +206,12 @@ async fn unlock_account(url: &str, login: &str) -> Result<(), String> {
         account_key(&user.email),
     ] {
         store
-            .throttle_reset(&key)
+            .throttle
+            .reset(&key)
             .await
             .map_err(|e| e.to_string())?;
     }
-    store.close().await;
+    store.db.close().await;
     println!("unlocked {}", user.username);
     Ok(())
 }
@@ -214,7 +220,7 @@ async fn unlock_account(url: &str, login: &str) -> Result<(), String> {
 fn hash_rate(seconds: u64, threads: Option<usize>, reuse_memory: bool) -> Result<(), String> {
     use super::passwords::{hash_with_params, M_COST, P_COST, T_COST};
     // Hash with the allocator settings the running server has.
-    super::router::restore_purge_delay();
+    super::web::memory::restore_purge_delay();
     let threads = threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())
@@ -327,17 +333,17 @@ pub fn main() -> ExitCode {
         match cli.command {
             Some(Command::Migrate) => {
                 init_tracing(LogFormat::Pretty);
-                let store = Store::connect(&cli.database_url, 2)
+                let store = Store::open(&cli.database_url, 2)
                     .await
                     .map_err(|e| e.to_string())?;
                 store.migrate().await.map_err(|e| e.to_string())?;
-                store.close().await;
-                tracing::info!(engine = store.engine(), "migrations are up to date");
+                store.db.close().await;
+                tracing::info!(engine = store.db.engine(), "migrations are up to date");
                 Ok(())
             }
             Some(Command::Serve(settings)) => {
                 init_tracing(settings.log_format);
-                super::router::serve(*settings, &cli.database_url)
+                super::boot::serve(*settings, &cli.database_url)
                     .await
                     .map_err(|e| e.to_string())
             }

@@ -2,32 +2,9 @@
 //! default. README lists every one.
 
 use clap::{Args, ValueEnum};
-use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
-
-/// A database URL whose password never reaches a log.
-#[derive(Clone)]
-pub struct DatabaseUrl(pub String);
-
-impl fmt::Debug for DatabaseUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match url::Url::parse(&self.0) {
-            Ok(mut u) if u.password().is_some() => {
-                let _ = u.set_password(Some("***"));
-                write!(f, "{u}")
-            }
-            _ => write!(f, "{}", self.0),
-        }
-    }
-}
-
-impl fmt::Display for DatabaseUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
@@ -65,6 +42,10 @@ pub struct ServeSettings {
     /// into <data dir>/secret.key when unset; set it when several instances serve one site.
     #[arg(long, env = "VESTIBULE_SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,
+    /// The secret used before the current one, during a rotation: values
+    /// sealed under it (form flashes; later second-factor secrets) still open.
+    #[arg(long, env = "VESTIBULE_SECRET_KEY_PREVIOUS", hide_env_values = true)]
+    pub secret_key_previous: Option<String>,
     /// SMTP server, e.g. smtp://localhost:2525 or smtps://user:pass@host. Unset: write .eml files to the outbox.
     #[arg(long, env = "SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,

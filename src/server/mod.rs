@@ -1,30 +1,34 @@
-//! Everything that runs only on the server: configuration, the HTTP stack,
-//! sessions, passwords, mail and the store.
+//! Everything that runs only on the server. From the bottom up (see
+//! docs/architecture.md): leaf helpers (`clock`, `config`, `cookies`,
+//! `crypto`, `geo`, `mail`, `moments`, `passwords`, `tokens`, `useragent`),
+//! the `store`, what every service shares (`state`, `request`, `events`,
+//! `links`, `lifetimes`, `security`, `throttle`, `tracker`), the services by
+//! feature (`accounts`, `sessions`, `groups`), and on top the `web` layer,
+//! start-up (`boot`) and the command line (`cli`, `seed`).
 
 pub mod accounts;
-pub mod assets;
+pub mod boot;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod cookies;
+pub mod crypto;
+pub mod events;
+pub mod geo;
 pub mod groups;
-pub mod http;
+pub mod lifetimes;
+pub mod links;
 pub mod mail;
-pub mod pagecache;
+pub mod moments;
 pub mod passwords;
-pub mod router;
+pub mod request;
 pub mod security;
 pub mod seed;
-pub mod session;
 pub mod sessions;
-pub mod splice;
 pub mod state;
 pub mod store;
 pub mod throttle;
 pub mod tokens;
-pub mod typed_login;
+pub mod tracker;
 pub mod useragent;
-
-/// mimalloc's `mi_option_arena_eager_commit` (mimalloc.h; the same in v2 and v3).
-pub const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
-/// mimalloc's `mi_option_purge_delay` (mimalloc.h; the same in v2 and v3).
-pub const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+pub mod web;

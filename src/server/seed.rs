@@ -2,7 +2,7 @@
 //! tags and memberships, so a newcomer sees a living app. It refuses to touch
 //! a database that already has accounts, and nothing runs it automatically.
 
-use super::groups::fold_words;
+use super::groups::words::fold_words;
 use super::store::{new_id, NewGroup, NewUser, Store};
 use crate::domain::{GroupSettings, GroupSlug, GroupType, Tags};
 use chrono::{Duration, Utc};
@@ -112,9 +112,9 @@ impl Lcg {
 
 /// Seeds `groups` groups (a few hundred for a demo; 100,000 for benchmarks).
 pub async fn seed_demo(url: &str, groups: usize, password: &str) -> Result<(), String> {
-    let store = Store::connect(url, 4).await.map_err(|e| e.to_string())?;
+    let store = Store::open(url, 4).await.map_err(|e| e.to_string())?;
     store.migrate().await.map_err(|e| e.to_string())?;
-    if store.user_count().await.map_err(|e| e.to_string())? > 0 {
+    if store.users.count().await.map_err(|e| e.to_string())? > 0 {
         return Err(
             "this database already has accounts; seed-demo only fills an empty database".into(),
         );
@@ -130,7 +130,8 @@ pub async fn seed_demo(url: &str, groups: usize, password: &str) -> Result<(), S
         let id = new_id();
         let email = format!("{username}@example.com");
         store
-            .create_user(NewUser {
+            .users
+            .create(NewUser {
                 id: &id,
                 username,
                 email: &email,
@@ -140,10 +141,12 @@ pub async fn seed_demo(url: &str, groups: usize, password: &str) -> Result<(), S
             .await
             .map_err(|e| e.to_string())?;
         store
+            .users
             .confirm_email(&id, &email, now)
             .await
             .map_err(|e| e.to_string())?;
         store
+            .users
             .update_profile(
                 &id,
                 super::store::ProfileUpdate {
@@ -259,7 +262,7 @@ pub async fn seed_demo(url: &str, groups: usize, password: &str) -> Result<(), S
                 now: s.11,
             })
             .collect();
-        store.create_groups(&new).await.map_err(|e| e.to_string())?;
+        store.groups.create(&new).await.map_err(|e| e.to_string())?;
     }
     // Memberships: a few people in most groups; some requests waiting.
     for s in &batch_specs {
@@ -280,6 +283,7 @@ pub async fn seed_demo(url: &str, groups: usize, password: &str) -> Result<(), S
     }
     for chunk in memberships.chunks(5000) {
         store
+            .groups
             .seed_members(chunk, now)
             .await
             .map_err(|e| e.to_string())?;
@@ -290,7 +294,8 @@ pub async fn seed_demo(url: &str, groups: usize, password: &str) -> Result<(), S
     let sys_tags = Tags::parse("announcements").map_err(|e| e.to_string())?;
     let sys_joined = sys_tags.joined();
     store
-        .create_group(NewGroup {
+        .groups
+        .create(&[NewGroup {
             id: &sys_id,
             name: "Everyone",
             slug: "everyone",
@@ -307,7 +312,7 @@ pub async fn seed_demo(url: &str, groups: usize, password: &str) -> Result<(), S
             search_body: &sys_body,
             owned_limit: None,
             now,
-        })
+        }])
         .await
         .map_err(|e| e.to_string())?;
     let everyone: Vec<(String, String, &'static str)> = user_ids[1..]
@@ -315,11 +320,12 @@ pub async fn seed_demo(url: &str, groups: usize, password: &str) -> Result<(), S
         .map(|u| (sys_id.clone(), u.clone(), "member"))
         .collect();
     store
+        .groups
         .seed_members(&everyone, now)
         .await
         .map_err(|e| e.to_string())?;
-    store.analyze().await.map_err(|e| e.to_string())?;
-    store.close().await;
+    store.db.analyze().await.map_err(|e| e.to_string())?;
+    store.db.close().await;
     println!(
         "seeded {} people and {} groups; sign in as alice, bob, carol, … with the demo password",
         PEOPLE.len(),

@@ -1,20 +1,17 @@
-//! The application state handed to handlers and server functions.
+//! What every service is handed: the store, the settings and the server's
+//! shared helpers. Cheap to clone (one reference count).
 
 use super::clock::Clock;
 use super::config::ServeSettings;
+use super::crypto::Sealer;
+use super::geo::Geo;
 use super::mail::Mailer;
 use super::passwords::Passwords;
-use super::session::ActivityTracker;
 use super::store::Store;
 use super::tokens::Signer;
-use axum::extract::FromRef;
-use leptos::prelude::LeptosOptions;
+use super::tracker::ActivityTracker;
 use std::sync::Arc;
 
-/// Cheap to clone: one reference count. Every middleware layer and handler
-/// takes its own copy per request, and a struct of a dozen `Arc`s and
-/// `LeptosOptions`' strings made that copying a third of the CPU time of a
-/// cached page (perf, `/login`).
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
 
@@ -31,28 +28,23 @@ impl From<Shared> for AppState {
     }
 }
 
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
-
 /// What the state holds.
 pub struct Shared {
-    pub leptos_options: LeptosOptions,
     pub store: Store,
     pub settings: Arc<ServeSettings>,
     pub clock: Arc<dyn Clock>,
     pub passwords: Passwords,
+    /// Signs email links.
     pub signer: Signer,
+    /// Seals values kept by browsers or at rest.
+    pub sealer: Sealer,
     pub mailer: Mailer,
     pub tracker: ActivityTracker,
-    pub assets: super::assets::Assets,
-    pub page_cache: super::pagecache::PageCache,
-    /// When each user was last sent a sign-in alert (at most one per 10 minutes).
+    pub geo: Geo,
+    /// When each account was last sent a sign-in alert, by kind (at most one
+    /// per 10 minutes; per instance).
     pub last_alert:
-        Arc<std::sync::Mutex<std::collections::HashMap<String, chrono::DateTime<chrono::Utc>>>>,
-    pub geo: Option<Arc<maxminddb::Reader<Vec<u8>>>>,
+        std::sync::Mutex<std::collections::HashMap<String, chrono::DateTime<chrono::Utc>>>,
 }
 
 impl Shared {

@@ -14,7 +14,7 @@
 //! failures in the window, 15 minutes.
 
 use super::state::AppState;
-use super::store::StoreError;
+use super::store::{FailureCount, StoreError};
 use std::net::IpAddr;
 
 /// Whose sign-in failures count: an account, or a name that is none.
@@ -61,7 +61,7 @@ pub async fn is_locked(
     }
     let now = state.now();
     for key in [subject_key(subject), ip_key(ip)] {
-        if let Some(row) = state.store.throttle_get(&key).await? {
+        if let Some(row) = state.store.throttle.get(&key).await? {
             if row.locked_until.map(|t| t > now).unwrap_or(false) {
                 return Ok(true);
             }
@@ -85,28 +85,25 @@ pub async fn record_failure(
     let acct_limit = s.throttle_account_failures.max(1) as i32;
     let ip_limit = s.throttle_ip_failures.max(1) as i32;
     let max_in_a_row = s.throttle_account_max_consecutive.max(1) as i32;
+    let account_rule = move |c| account_lock(c, acct_limit, max_in_a_row);
+    let ip_rule =
+        move |c: FailureCount| (c.in_window >= ip_limit).then(|| chrono::Duration::minutes(15));
     state
         .store
-        .throttle_fail(&subject_key(subject), now, now - window, |c| {
-            account_lock(c, acct_limit, max_in_a_row)
-        })
+        .throttle
+        .fail(&subject_key(subject), now, now - window, &account_rule)
         .await?;
     state
         .store
-        .throttle_fail(&ip_key(ip), now, now - window, |c| {
-            (c.in_window >= ip_limit).then(|| chrono::Duration::minutes(15))
-        })
+        .throttle
+        .fail(&ip_key(ip), now, now - window, &ip_rule)
         .await?;
     Ok(())
 }
 
 /// The lock after a failure: growing with the failures in the window, and
 /// for good once `max_in_a_row` failures came in a row.
-pub fn account_lock(
-    c: super::store::FailureCount,
-    limit: i32,
-    max_in_a_row: i32,
-) -> Option<chrono::Duration> {
+pub fn account_lock(c: FailureCount, limit: i32, max_in_a_row: i32) -> Option<chrono::Duration> {
     if c.in_a_row >= max_in_a_row {
         return Some(forever());
     }
@@ -123,14 +120,14 @@ pub async fn record_success(state: &AppState, user_id: &str) -> Result<(), Store
     }
     state
         .store
-        .throttle_reset(&subject_key(Subject::Account(user_id)))
+        .throttle
+        .reset(&subject_key(Subject::Account(user_id)))
         .await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::store::FailureCount;
 
     #[test]
     fn locks_grow_then_hold_at_the_cap() {

@@ -1,11 +1,119 @@
-//! Form pieces for forms that post plainly: a labelled field with its error
-//! beside it, and the message for errors that belong to no field. Errors come
-//! back in the page's URL from the server's redirect, and carry what was
-//! typed.
+//! Forms that post plainly, with or without JavaScript, and what comes back.
+//!
+//! A refused post comes back to its page through the flash (a sealed,
+//! short-lived cookie the server sets for this browser only; never the URL,
+//! `server::web::flash`), with the error and what was typed (never a
+//! password). The page shows an error summary that takes the focus and
+//! links to each field, the message beside each field, and the form as it
+//! was; with JavaScript the summary is also read out by a live region. A
+//! post that succeeded comes back with a note for its form.
 
 use crate::domain::AppError;
-use leptos::either::Either;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The outcome of the last plain form post from this browser, for the page
+/// it came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flash {
+    /// The page the form was on.
+    pub page: String,
+    /// The server function it posted to.
+    pub path: String,
+    /// `None` when the post succeeded.
+    pub error: Option<AppError>,
+    /// What was typed, for a refused post (no secrets).
+    pub values: Vec<(String, String)>,
+}
+
+/// What a form's page shows after a post to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Posted {
+    pub error: Option<AppError>,
+    pub values: Vec<(String, String)>,
+    pub succeeded: bool,
+}
+
+impl Posted {
+    /// What was typed into `field`, when the post was refused.
+    pub fn value(&self, field: &str) -> Option<String> {
+        self.values
+            .iter()
+            .find(|(k, _)| k == field)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// What `field` shows: what was typed, else `default`.
+    pub fn value_or(&self, field: &str, default: Option<String>) -> Option<String> {
+        if self.error.is_some() {
+            self.value(field).or(default)
+        } else {
+            default
+        }
+    }
+
+    /// A check box's state: as sent when the post was refused, else `default`.
+    pub fn flag_or(&self, field: &str, default: bool) -> bool {
+        if self.error.is_some() {
+            self.value(field).is_some()
+        } else {
+            default
+        }
+    }
+}
+
+/// The flash of this page load, provided once by the app.
+#[derive(Clone, Copy)]
+struct FlashSlot(StoredValue<Option<Flash>>);
+
+/// Reads the flash the server handed this page load (the server puts it in
+/// the request; the browser gets the same value with the page) and keeps it
+/// until the first navigation.
+pub fn provide_flash() {
+    let shared = leptos::prelude::SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<Flash>().cloned())
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            None::<Flash>
+        }
+    });
+    let slot = StoredValue::new(shared.into_inner());
+    provide_context(FlashSlot(slot));
+    // A page reached later, in the browser, was not where the post came from.
+    let location = leptos_router::hooks::use_location();
+    let first = location.pathname.get_untracked();
+    Effect::new(move |_| {
+        if location.pathname.get() != first {
+            slot.set_value(None);
+        }
+    });
+}
+
+/// What the last plain post to server function `path` came back with, when
+/// this page is the one it came from.
+pub fn posted(path: &str) -> Posted {
+    let flash = use_context::<FlashSlot>().and_then(|s| s.0.get_value());
+    match flash {
+        Some(f) if f.path == path => Posted {
+            succeeded: f.error.is_none(),
+            error: f.error,
+            values: f.values,
+        },
+        _ => Posted::default(),
+    }
+}
+
+/// The first of `paths` that a post came back to this page from.
+pub fn posted_any(paths: &[&str]) -> Posted {
+    paths
+        .iter()
+        .map(|p| posted(p))
+        .find(|p| p.error.is_some() || p.succeeded)
+        .unwrap_or_default()
+}
 
 /// A checkbox with its label.
 #[component]
@@ -33,36 +141,17 @@ fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
     }
 }
 
-/// The text of an error that belongs to no single field.
-fn form_level(error: Option<&AppError>) -> Option<String> {
-    match error {
-        None | Some(AppError::Invalid(_)) => None,
-        Some(e) => Some(e.to_string()),
-    }
-}
-
-/// The error that a plain form post to server function `path` carried back
-/// in the URL (`__path` and `__err`, put there by the server for a post that
-/// came without JavaScript), read once while the page renders.
-pub fn posted_error(path: &str) -> Option<AppError> {
-    use leptos::server::ServerActionError;
-    use leptos::server_fn::error::ServerFnUrlError;
-    use_context::<ServerActionError>()
-        .filter(|e| e.path() == path)
-        .map(|e| ServerFnUrlError::<AppError>::decode_err(e.err()))
-}
-
-/// A labelled field rendered once, for forms that post plainly (the page
-/// reloads with the server's answer): nothing in it changes afterwards, so
-/// it carries no reactive code into the browser. A refused form shows what
-/// was typed (never a password) and the message beside the field.
+/// A labelled field, drawn once for a form that posts plainly: a refused
+/// form shows what was typed (never a password) and the message beside it.
 #[component]
-pub fn PlainField(
+pub fn Field(
     label: &'static str,
     name: &'static str,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
-    error: Option<AppError>,
+    /// What came back from the last post of this form.
+    #[prop(optional)]
+    posted: Option<Posted>,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] required: bool,
     #[prop(optional)] maxlength: Option<usize>,
@@ -70,38 +159,32 @@ pub fn PlainField(
     #[prop(default = None)]
     value: Option<String>,
 ) -> impl IntoView {
+    let posted = posted.unwrap_or_default();
     let id = format!("f-{name}");
-    let message = error.as_ref().and_then(|e| e.field(name));
-    let kept = if kind == "password" {
+    let message = posted.error.as_ref().and_then(|e| e.field(name));
+    let value = if kind == "password" {
         None
     } else {
-        error.as_ref().and_then(|e| e.value(name)).or(value)
+        posted.value_or(name, value)
     };
     let described = described_by(&id, hint.is_some(), message.is_some());
     let invalid = message.as_ref().map(|_| "true");
     let hidden = message.is_none();
     let input = if kind == "textarea" {
-        // Leptos writes a textarea's text unescaped on the server (S26); the
-        // browser decodes the references, so the hydrated text matches.
-        let text = kept.unwrap_or_default();
-        #[cfg(feature = "ssr")]
-        let text = escape_html(&text);
-        Either::Left(view! {
-            <textarea id=id.clone() name=name rows="4"
-                maxlength=maxlength
-                aria-invalid=invalid
-                aria-describedby=described>{text}</textarea>
-        })
+        // Written into the HTML unescaped by Leptos (see `text`).
+        let text = super::text::for_raw_html(value.unwrap_or_default());
+        view! {
+            <textarea id=id.clone() name=name rows="4" maxlength=maxlength
+                aria-invalid=invalid aria-describedby=described>{text}</textarea>
+        }
+        .into_any()
     } else {
-        Either::Right(view! {
-            <input id=id.clone() name=name type=kind
-                autocomplete=autocomplete
-                required=required
-                maxlength=maxlength
-                aria-invalid=invalid
-                aria-describedby=described
-                value=kept/>
-        })
+        view! {
+            <input id=id.clone() name=name type=kind autocomplete=autocomplete
+                required=required maxlength=maxlength
+                aria-invalid=invalid aria-describedby=described value=value/>
+        }
+        .into_any()
     };
     view! {
         <div class="field">
@@ -113,42 +196,62 @@ pub fn PlainField(
     }
 }
 
-/// The message for an error of a plain form that belongs to no single field.
+/// The error summary of a refused form: it takes the focus when the page
+/// loads (with or without JavaScript), names the problem and links to each
+/// field that has one; with JavaScript its words also go to the page's
+/// live region, so a screen reader announces them.
 #[component]
-pub fn PlainFormError(error: Option<AppError>) -> impl IntoView {
+pub fn ErrorSummary(posted: Posted) -> impl IntoView {
+    let Some(error) = posted.error else {
+        return ().into_any();
+    };
+    let (title, items) = match &error {
+        AppError::Invalid(f) => (
+            "There is a problem with what you entered".to_string(),
+            f.fields.clone(),
+        ),
+        other => (other.to_string(), Vec::new()),
+    };
+    let spoken = std::iter::once(title.clone())
+        .chain(items.iter().map(|(_, m)| m.clone()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    announce(spoken);
     view! {
-        <div class="form-error" role="alert">
-            {form_level(error.as_ref()).map(|t| view! { <p>{t}</p> })}
+        <div class="error-summary" tabindex="-1" autofocus=true aria-labelledby="error-summary-title">
+            <h2 id="error-summary-title">{title}</h2>
+            {(!items.is_empty()).then(|| view! {
+                <ul>
+                    {items.into_iter().map(|(field, message)| view! {
+                        <li><a href=format!("#f-{field}")>{message}</a></li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </div>
+    }
+    .into_any()
+}
+
+/// The note after a post that succeeded, announced politely.
+#[component]
+pub fn Done(posted: Posted, text: &'static str) -> impl IntoView {
+    view! {
+        <div class="form-success" role="status">
+            {posted.succeeded.then(|| view! { <p>{text}</p> })}
         </div>
     }
 }
 
-/// Whether this page was reached after a plain form post (no JavaScript)
-/// that succeeded with `note` (the server's `ctx::note_done`) and came back
-/// without an error. Read once: the URL does not change under the page.
-pub fn done_note(note: &'static str) -> bool {
-    let q = leptos_router::hooks::use_query_map().get_untracked();
-    q.get("done").as_deref() == Some(note) && q.get("__err").is_none()
-}
-
-/// What a refused form had in `field` (read once, as the page is drawn),
-/// else `default`: the select and the check boxes come back as they were sent.
-pub fn kept(error: Option<&AppError>, field: &str, default: String) -> String {
-    error.and_then(|e| e.value(field)).unwrap_or(default)
-}
-
-pub fn kept_flag(error: Option<&AppError>, field: &str, default: bool) -> bool {
-    match error.and_then(|e| e.value(field)).as_deref() {
-        Some("on") => true,
-        Some("off") => false,
-        _ => default,
-    }
-}
-
-/// Escapes text for an HTML text context.
-#[cfg(feature = "ssr")]
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    super::drawn::escape_into(&mut out, s);
-    out
+/// Puts `text` into the page's live region once the page runs in the
+/// browser (a region that already holds text when the page loads is often
+/// not announced).
+fn announce(text: String) {
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(region) = document().get_element_by_id("live-region") {
+            region.set_text_content(Some(&text));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &text;
+    });
 }

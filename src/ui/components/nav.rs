@@ -3,23 +3,21 @@
 use crate::api::auth::{whoami, Logout};
 use crate::domain::{AppError, CurrentUser};
 use leptos::either::Either;
-use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
 
-/// The caller, refetched after signing out. Everything else that changes
-/// who the caller is (sign-in, profile, password) posts plainly and comes
-/// back as a new page.
+/// The caller, read once per page load: everything that changes who the
+/// caller is (signing in or out, the profile, the password) posts plainly
+/// and comes back as a new page.
 #[derive(Clone, Copy)]
 pub struct Auth {
     pub user: Resource<Result<Option<CurrentUser>, AppError>>,
-    pub logout: ServerAction<Logout>,
 }
 
 pub fn provide_auth() {
-    let logout = ServerAction::<Logout>::new();
-    let user = Resource::new(move || logout.version().get(), |_| whoami());
-    provide_context(Auth { user, logout });
+    let user = Resource::new(|| (), |_| whoami());
+    provide_context(Auth { user });
 }
 
 pub fn use_auth() -> Auth {
@@ -54,7 +52,6 @@ pub fn SiteHeader() -> impl IntoView {
 
 #[component]
 fn SignedInLinks(user: CurrentUser) -> impl IntoView {
-    let auth = use_auth();
     let name = user.display_name();
     let avatar = user.picture_url.clone();
     view! {
@@ -68,9 +65,9 @@ fn SignedInLinks(user: CurrentUser) -> impl IntoView {
             </A>
         </li>
         <li>
-            <ActionForm action=auth.logout attr:class="inline-form">
+            <form method="post" action={<Logout as ServerFn>::PATH} class="inline-form">
                 <button type="submit" class="link-button">"Sign out"</button>
-            </ActionForm>
+            </form>
         </li>
     }
 }

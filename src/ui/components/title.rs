@@ -30,27 +30,7 @@ pub fn full_title(page: &str) -> String {
 /// The title of the page it stands in.
 #[component]
 pub fn PageTitle(#[prop(into)] text: TextProp) -> impl IntoView {
-    view! { <Title text=move || for_document(full_title(&text.get()))/> }
-}
-
-/// The title as `leptos_meta` must be handed it. On the server,
-/// `leptos_meta` 0.8.7 (checked: `MetaContext` in its `lib.rs`, which
-/// pushes the title text into `<head>` as it is) writes the text between
-/// `<title>` and `</title>` without escaping, so a group named
-/// `</title><script>…` would write markup into every visitor's page: the
-/// server escapes it first. In the browser the text is assigned to
-/// `document.title`, which is never parsed as HTML, so it goes as it is
-/// (escaping there would show `&amp;` in the tab).
-#[cfg(feature = "ssr")]
-fn for_document(title: String) -> String {
-    let mut out = String::with_capacity(title.len());
-    super::drawn::escape_into(&mut out, &title);
-    out
-}
-
-#[cfg(not(feature = "ssr"))]
-fn for_document(title: String) -> String {
-    title
+    view! { <Title text=move || super::text::for_raw_html(full_title(&text.get()))/> }
 }
 
 /// The shell's entry, below every page's.
@@ -82,18 +62,5 @@ mod tests {
     fn a_page_title_carries_the_product_name() {
         assert_eq!(full_title("Sessions"), "Sessions · Vestibule");
         assert_eq!(full_title(""), "Vestibule");
-    }
-
-    #[cfg(feature = "ssr")]
-    #[test]
-    fn a_title_cannot_close_its_element_on_the_server() {
-        assert_eq!(
-            for_document(full_title("T</title><script>x</script>")),
-            "T&lt;/title&gt;&lt;script&gt;x&lt;/script&gt; · Vestibule"
-        );
-        assert_eq!(
-            for_document("Tom & Jerry <3".into()),
-            "Tom &amp; Jerry &lt;3"
-        );
     }
 }

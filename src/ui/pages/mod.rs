@@ -1,22 +1,22 @@
-//! One file per route.
+//! One file (or folder) per route.
 
 mod account;
-pub(crate) mod activity;
+mod activity;
 mod auth;
-pub(crate) mod groups;
+mod groups;
 mod home;
+mod links;
 mod not_found;
-pub(crate) mod sessions;
-mod verify;
+mod sessions;
 
-pub use account::{DeletePage, EmailPage, PasswordPage, ProfilePage};
+pub use account::{AccountNav, DeletePage, EmailPage, PasswordPage, ProfilePage};
 pub use activity::ActivityPage;
 pub use auth::{LoginPage, RegisterPage};
 pub use groups::{GroupPage, GroupsPage, ManageGroupPage, NewGroupPage};
 pub use home::HomePage;
+pub use links::{EndSessionPage, VerifyEmailPage};
 pub use not_found::NotFound;
-pub use sessions::{EndSessionPage, SessionsPage};
-pub use verify::VerifyEmailPage;
+pub use sessions::SessionsPage;
 
 use crate::domain::{AppError, CurrentUser};
 use crate::ui::components::nav::use_auth;
@@ -24,7 +24,9 @@ use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-/// Shows `view` with the signed-in user, or a sign-in prompt.
+/// Shows `view` with the signed-in user, or a sign-in prompt (a page
+/// reached in the browser after the session ended; a page loaded signed out
+/// is sent to the sign-in page by the server).
 pub fn with_user<V: IntoView + 'static>(
     view: impl Fn(CurrentUser) -> V + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
@@ -51,7 +53,10 @@ pub fn SignInPrompt() -> impl IntoView {
     }
 }
 
-/// The error text for a page-level failure.
-pub fn error_text(e: &AppError) -> String {
-    e.to_string()
+/// A page-level error in words, with the status it answers with (the web
+/// layer maps it).
+#[component]
+pub fn PageError(error: AppError) -> impl IntoView {
+    crate::ui::components::status::report(&error);
+    view! { <p class="notice error" role="alert">{error.to_string()}</p> }
 }

@@ -1,15 +1,14 @@
 //! The page for addresses that lead nowhere, answered with status 404.
 
+use crate::domain::AppError;
+use crate::ui::components::status::report;
 use crate::ui::components::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.set_status(http::StatusCode::NOT_FOUND);
-    }
+    report(&AppError::NotFound);
     view! {
         <PageTitle text="Page not found"/>
         <h1>"Page not found"</h1>

@@ -1,0 +1,168 @@
+//! `/groups/{slug}`: what the group is, who is in it, and the one thing the
+//! caller can do there.
+
+use super::parts::{members_text, type_label, PostButton, TagLinks};
+use crate::api::groups::{get_group, CancelRequest, JoinGroup, LeaveGroup, RequestToJoin};
+use crate::domain::{AppError, GroupAction, GroupDetail, MemberView, Standing};
+use crate::ui::components::form::{posted_any, Done, ErrorSummary, Field, Posted};
+use crate::ui::components::status::report;
+use crate::ui::components::title::PageTitle;
+use crate::ui::pages::PageError;
+use leptos::either::{Either, EitherOf3};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_params_map;
+
+/// The group's slug from the address.
+pub fn slug_param() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()))
+}
+
+/// What a post from a group page did, in words.
+fn done_text(path: &str) -> &'static str {
+    match path {
+        p if p == <JoinGroup as ServerFn>::PATH => "You joined the group.",
+        p if p == <RequestToJoin as ServerFn>::PATH => "Your request to join was sent.",
+        p if p == <CancelRequest as ServerFn>::PATH => "Your request was withdrawn.",
+        p if p == <LeaveGroup as ServerFn>::PATH => "You left the group.",
+        _ => "Done.",
+    }
+}
+
+#[component]
+pub fn GroupPage() -> impl IntoView {
+    let slug = slug_param();
+    let data = Resource::new(move || slug.get(), |s| get_group(s, false));
+    view! {
+        <Transition fallback=|| view! { <p>"Loading the group…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(g) => EitherOf3::A(view! { <PageTitle text=g.name.clone()/><div class="group-page"><GroupView group=g/></div> }),
+                    Err(AppError::NotFound) => EitherOf3::B(view! { <GroupNotFound/> }),
+                    Err(e) => EitherOf3::C(view! { <h1>"Group"</h1><PageError error=e/> }),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// A group that does not exist (or was deleted), answered with status 404.
+#[component]
+pub fn GroupNotFound() -> impl IntoView {
+    report(&AppError::NotFound);
+    view! {
+        <PageTitle text="Group not found"/>
+        <h1>"Group not found"</h1>
+        <p>"There is no group at this address. " <a href="/groups">"Browse groups"</a></p>
+    }
+}
+
+#[component]
+fn GroupView(group: GroupDetail) -> impl IntoView {
+    let g = group;
+    let paths = [
+        <JoinGroup as ServerFn>::PATH,
+        <RequestToJoin as ServerFn>::PATH,
+        <CancelRequest as ServerFn>::PATH,
+        <LeaveGroup as ServerFn>::PATH,
+    ];
+    let p = posted_any(&paths);
+    let done = paths
+        .iter()
+        .find(|path| crate::ui::components::form::posted(path).succeeded)
+        .map(|path| done_text(path))
+        .unwrap_or("");
+    let manage = format!("/groups/{}/manage", g.slug);
+    view! {
+        <div class="page-head">
+            <h1>{g.name.clone()}</h1>
+            {g.is_system.then(|| view! { <span class="badge">"System group"</span> })}
+            {(g.standing != Standing::None).then(|| view! { <span class="badge">{g.standing.label()}</span> })}
+        </div>
+        {g.description.clone().map(|d| view! { <p class="description">{d}</p> })}
+        <TagLinks tags=g.tags.clone()/>
+        <GroupFacts group=g.clone()/>
+        <ErrorSummary posted=p.clone()/>
+        <Done posted=p.clone() text=done/>
+        <ActionButton action=g.action.clone() slug=g.slug.clone() question=g.join_question.clone() posted=p/>
+        {g.can_manage.then(|| view! { <p><a href=manage>"Manage group"</a></p> })}
+        <h2>"Members"</h2>
+        {match g.members.clone() {
+            Some(list) => Either::Left(view! { <MemberList members=list/> }),
+            None => Either::Right(view! { <p class="muted">"Only members can see who is in this group."</p> }),
+        }}
+    }
+}
+
+#[component]
+fn GroupFacts(group: GroupDetail) -> impl IntoView {
+    let g = group;
+    view! {
+        <dl class="facts">
+            <div><dt>"Type"</dt><dd>{type_label(&g.group_type)}</dd></div>
+            <div><dt>"Owner"</dt><dd>{g.owner.clone()}</dd></div>
+            <div><dt>"Members"</dt><dd>{members_text(g.member_count, g.max_members)}</dd></div>
+            <div><dt>"Joining"</dt><dd>{if g.is_open { "Open to anyone" } else { "Closed: members are approved" }}</dd></div>
+            <div><dt>"Visibility"</dt><dd>{if g.is_public { "Public" } else { "Private (not listed)" }}</dd></div>
+            <div><dt>"Created"</dt><dd>{g.created.clone()}</dd></div>
+        </dl>
+    }
+}
+
+#[component]
+fn MemberList(members: Vec<MemberView>) -> impl IntoView {
+    view! {
+        <ul class="members">
+            {members.into_iter().map(|m| view! {
+                <li>
+                    <span class="member-name">{m.display_name.clone()}</span>
+                    " " <span class="muted">"@" {m.username.clone()}</span>
+                    " " <span class="badge">{m.role.clone()}</span>
+                    " " <span class="muted">"joined " {m.joined.clone()}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn ActionButton(
+    action: GroupAction,
+    slug: String,
+    question: Option<String>,
+    posted: Posted,
+) -> impl IntoView {
+    match action {
+        GroupAction::Join => view! {
+            <PostButton path={<JoinGroup as ServerFn>::PATH} fields={vec![("slug", slug)]} label={"Join group".into()}/>
+        }
+        .into_any(),
+        GroupAction::Request => view! {
+            <form method="post" action={<RequestToJoin as ServerFn>::PATH} class="stack">
+                <input type="hidden" name="slug" value=slug/>
+                {question.map(|q| view! {
+                    <p class="join-question">{q}</p>
+                    <Field label="Your answer" name="answer" kind="textarea" posted maxlength=500/>
+                })}
+                <button type="submit">"Request to join"</button>
+            </form>
+        }
+        .into_any(),
+        GroupAction::Cancel => view! {
+            <p class="notice">"Your request to join is waiting for approval."</p>
+            <PostButton path={<CancelRequest as ServerFn>::PATH} fields={vec![("slug", slug)]} label={"Cancel request".into()}/>
+        }
+        .into_any(),
+        GroupAction::Leave => view! {
+            <PostButton path={<LeaveGroup as ServerFn>::PATH} fields={vec![("slug", slug)]} label={"Leave group".into()} danger=true/>
+        }
+        .into_any(),
+        GroupAction::None(why) if why.starts_with("Sign in") => {
+            let next = format!("/login?next=/groups/{slug}");
+            view! { <p class="notice">"Please " <a href=next>"sign in"</a> " to join this group."</p> }
+                .into_any()
+        }
+        GroupAction::None(why) => view! { <p class="notice">{why}</p> }.into_any(),
+    }
+}
