@@ -3,6 +3,7 @@
 #![cfg(feature = "ssr")]
 
 mod accounts;
+mod architecture;
 mod cli;
 mod geoip;
 mod groups;

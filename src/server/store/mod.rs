@@ -6,12 +6,12 @@
 
 pub mod common;
 pub mod contract;
+mod database_url;
 mod postgres;
 mod sqlite;
-mod url;
 
 pub use contract::*;
-pub use url::DatabaseUrl;
+pub use database_url::DatabaseUrl;
 
 use std::sync::Arc;
 

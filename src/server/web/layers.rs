@@ -1,7 +1,8 @@
 //! Middleware every request passes: its id, client address and log line,
 //! the cross-site request check (S23), and the security headers (S24, S25).
 
-use super::Web;
+use super::context::Web;
+use super::csp::csp;
 use crate::server::request::RequestMeta;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
@@ -134,19 +135,6 @@ pub async fn cross_site_guard(State(web): State<Web>, req: Request<Body>, next: 
             .into_response();
     }
     next.run(req).await
-}
-
-/// The Content-Security-Policy for HTML pages; `nonce` marks our own scripts.
-pub fn csp(nonce: Option<&str>) -> String {
-    let scripts = match nonce {
-        Some(n) => format!("script-src 'self' 'nonce-{n}' 'wasm-unsafe-eval'"),
-        None => "script-src 'self' 'wasm-unsafe-eval'".to_string(),
-    };
-    format!(
-        "default-src 'self'; {scripts}; style-src 'self'; img-src 'self' https: data:; \
-         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
-         frame-ancestors 'none'; form-action 'self'"
-    )
 }
 
 /// Pages whose URL carries a token, which must not leak through the Referer.

@@ -5,6 +5,8 @@
 //! the buffered activity (R4).
 
 mod assets;
+mod context;
+mod csp;
 mod flash;
 mod layers;
 pub mod memory;
@@ -15,15 +17,13 @@ mod session;
 pub mod status;
 
 use crate::server::state::AppState;
-use crate::ui::components::status::PageStatus;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use leptos::prelude::*;
 use std::future::Future;
 use std::net::SocketAddr;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
@@ -33,59 +33,7 @@ use tower_http::map_request_body::MapRequestBodyLayer;
 pub use assets::Assets;
 pub use layers::client_ip;
 
-/// What the router's handlers share: the app's state and the web's own.
-#[derive(Clone)]
-pub struct Web {
-    pub app: AppState,
-    options: LeptosOptions,
-    assets: Assets,
-    pages: page_cache::PageCache,
-}
-
-impl axum::extract::FromRef<Web> for LeptosOptions {
-    fn from_ref(web: &Web) -> Self {
-        web.options.clone()
-    }
-}
-
-fn leptos_options(state: &AppState) -> LeptosOptions {
-    // cargo-leptos writes hash.txt beside the server binary when it hashes
-    // file names; without it (tests) the plain names are used.
-    let hashed = std::env::current_exe()
-        .ok()
-        .and_then(|p| p.parent().map(|d| d.join("hash.txt")))
-        .is_some_and(|p| p.exists());
-    LeptosOptions::builder()
-        .output_name("vestibule")
-        .site_root(state.settings.site_root.display().to_string())
-        .site_pkg_dir("pkg")
-        .site_addr(state.settings.addr)
-        .hash_files(hashed)
-        .build()
-}
-
-/// Puts the state into every render and server-function call, names this
-/// render's nonce in the page's CSP header (S24), and, for a page, gives it
-/// the slot its error status goes in.
-fn leptos_context(
-    state: AppState,
-    status: Option<PageStatus>,
-) -> impl Fn() + Clone + Send + 'static {
-    move || {
-        provide_context(state.clone());
-        if let Some(s) = &status {
-            provide_context(s.clone());
-        }
-        if let (Some(nonce), Some(res)) = (
-            leptos::nonce::use_nonce(),
-            use_context::<leptos_axum::ResponseOptions>(),
-        ) {
-            if let Ok(v) = HeaderValue::from_str(&layers::csp(Some(&nonce))) {
-                res.insert_header(header::CONTENT_SECURITY_POLICY, v);
-            }
-        }
-    }
-}
+use context::{leptos_options, Web};
 
 async fn healthz() -> &'static str {
     "ok"
@@ -118,7 +66,7 @@ pub async fn build_router(state: AppState) -> Router {
     let web = Web {
         options: leptos_options(&state),
         assets: Assets::load(&state.settings.site_root).await,
-        pages: Default::default(),
+        pages: page_cache::PageCache::new(state.store.groups.clone()),
         app: state,
     };
     memory::release_freed();
@@ -138,7 +86,7 @@ pub async fn build_router(state: AppState) -> Router {
         .layer(from_fn_with_state(web.clone(), layers::cross_site_guard))
         .layer(from_fn_with_state(web.clone(), static_files))
         .layer(from_fn_with_state(web.clone(), session::authenticate))
-        .layer(from_fn_with_state(web, page_cache::serve))
+        .layer(from_fn_with_state(web.pages.clone(), page_cache::serve))
         .service(routes);
     Router::new().fallback_service(stack)
 }

@@ -16,8 +16,7 @@
 //! a kept page is split at each use of its nonce and each answer gets a
 //! fresh one, in the page and in its header.
 
-use super::layers::csp;
-use super::Web;
+use super::csp::csp;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
@@ -49,8 +48,22 @@ struct Entry {
     generation: Option<u64>,
 }
 
-#[derive(Clone, Default)]
-pub struct PageCache(Arc<RwLock<HashMap<String, Entry>>>);
+/// The kept pages, and the groups whose generation tells when a listing
+/// went stale.
+#[derive(Clone)]
+pub struct PageCache {
+    entries: Arc<RwLock<HashMap<String, Entry>>>,
+    groups: Arc<dyn crate::server::store::Groups>,
+}
+
+impl PageCache {
+    pub fn new(groups: Arc<dyn crate::server::store::Groups>) -> Self {
+        PageCache {
+            entries: Default::default(),
+            groups,
+        }
+    }
+}
 
 /// The key and lifetime of a request whose page may be kept, and whether it
 /// is a group listing.
@@ -126,15 +139,15 @@ fn assemble(pieces: &[Piece], mut headers: HeaderMap) -> Option<Response> {
     Some(res)
 }
 
-pub async fn serve(State(web): State<Web>, req: Request<Body>, next: Next) -> Response {
+pub async fn serve(State(cache): State<PageCache>, req: Request<Body>, next: Next) -> Response {
     let anonymous = !req.headers().contains_key(header::COOKIE);
     let Some((key, ttl, listing)) =
         cache_key(req.uri()).filter(|_| anonymous && req.method() == Method::GET)
     else {
         return next.run(req).await;
     };
-    let generation = listing.then(|| web.app.store.groups.generation());
-    if let Ok(map) = web.pages.0.read() {
+    let generation = listing.then(|| cache.groups.generation());
+    if let Ok(map) = cache.entries.read() {
         let fresh = map
             .get(&key)
             .filter(|e| e.at.elapsed() < e.ttl && e.generation == generation);
@@ -161,7 +174,7 @@ pub async fn serve(State(web): State<Web>, req: Request<Body>, next: Next) -> Re
             let pieces = split_at_nonce(bytes.clone(), nonce.as_bytes());
             let mut headers = parts.headers.clone();
             headers.remove(header::CONTENT_LENGTH);
-            if let Ok(mut map) = web.pages.0.write() {
+            if let Ok(mut map) = cache.entries.write() {
                 if map.len() >= MAX_ENTRIES {
                     map.clear();
                 }

@@ -3,8 +3,9 @@
 //! sign-in page and back; the flash of the last form post reaches the page
 //! it came from; a page that shows an error answers with its status.
 
+use super::context::{leptos_context, Web};
+use super::flash;
 use super::status::status_of;
-use super::{flash, Web};
 use crate::app::shell;
 use crate::server::request::SignedIn;
 use crate::ui::components::status::PageStatus;
@@ -52,7 +53,7 @@ pub async fn render(State(web): State<Web>, mut req: Request<Body>) -> Response 
         }
     }
     let status = PageStatus::default();
-    let context = super::leptos_context(web.app.clone(), Some(status.clone()));
+    let context = leptos_context(web.app.clone(), Some(status.clone()));
     let options = web.options.clone();
     let handler =
         leptos_axum::render_app_async_with_context(context, move || shell(options.clone()));

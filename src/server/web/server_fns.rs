@@ -4,8 +4,9 @@
 //! pages, whose forms all post plainly) goes back to the form's page with
 //! the outcome in the flash (`flash`), never in the URL.
 
+use super::context::{leptos_context, Web};
+use super::flash;
 use super::status::status_of;
-use super::{flash, Web};
 use crate::api::ctx::safe_next;
 use crate::domain::AppError;
 use crate::ui::components::form::Flash;
@@ -77,7 +78,7 @@ pub async fn call(State(web): State<Web>, req: Request<Body>) -> Response {
     if !is_server_fn(&path) {
         return json_error(&AppError::NotFound);
     }
-    let context = super::leptos_context(web.app.clone(), None);
+    let context = leptos_context(web.app.clone(), None);
     if !is_form_post(req.headers()) {
         let res = leptos_axum::handle_server_fns_with_context(context, req)
             .await

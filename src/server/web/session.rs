@@ -4,7 +4,7 @@
 //! page view and server-function call of a session is counted (static files
 //! never reach here).
 
-use super::Web;
+use super::context::Web;
 use crate::server::cookies;
 use crate::server::lifetimes::is_expired;
 use crate::server::request::{RequestMeta, SignedIn};

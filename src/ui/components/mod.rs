@@ -4,6 +4,7 @@
 
 pub mod form;
 pub mod nav;
+pub mod page;
 pub mod status;
 pub mod text;
 pub mod title;

@@ -3,12 +3,12 @@
 //! note, or with an error summary, the messages beside the fields and what
 //! was typed (never a password).
 
-use super::with_user;
 use crate::api::account::{
     ChangeEmail, ChangePassword, DeleteAccount, ResendVerification, UpdateProfile,
 };
 use crate::domain::CurrentUser;
 use crate::ui::components::form::{posted, Checkbox, Done, ErrorSummary, Field};
+use crate::ui::components::page::with_user;
 use crate::ui::components::title::PageTitle;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;

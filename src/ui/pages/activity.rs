@@ -3,9 +3,9 @@
 //! per day drawn as SVG.
 
 use super::account::AccountNav;
-use super::{PageError, SignInPrompt};
 use crate::api::sessions::timeline;
 use crate::domain::{AppError, TimelinePage, TIMELINE_KINDS};
+use crate::ui::components::page::{PageError, SignInPrompt};
 use crate::ui::components::title::PageTitle;
 use crate::ui::components::url::encode;
 use leptos::either::EitherOf3;

@@ -3,10 +3,10 @@
 //! last 30 days.
 
 use super::account::AccountNav;
-use super::{PageError, SignInPrompt};
 use crate::api::sessions::{list_sessions, RevokeOtherSessions, RevokeSession};
 use crate::domain::{AppError, SessionView, SessionsOverview, When};
 use crate::ui::components::form::{posted, Done, ErrorSummary};
+use crate::ui::components::page::{PageError, SignInPrompt};
 use crate::ui::components::title::PageTitle;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;

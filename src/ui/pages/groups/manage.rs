@@ -10,8 +10,8 @@ use crate::api::groups::{
 };
 use crate::domain::{AppError, GroupDetail, MemberView, RequestView};
 use crate::ui::components::form::{posted, posted_any, Checkbox, Done, ErrorSummary, Field};
+use crate::ui::components::page::{PageError, SignInPrompt};
 use crate::ui::components::title::PageTitle;
-use crate::ui::pages::{PageError, SignInPrompt};
 use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;

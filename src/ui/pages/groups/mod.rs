@@ -12,9 +12,9 @@ pub use group::GroupPage;
 pub use manage::ManageGroupPage;
 pub use new::NewGroupPage;
 
-use super::PageError;
 use crate::api::groups::list_groups;
 use crate::domain::{AppError, GroupCard, GroupList, GroupType, Standing};
+use crate::ui::components::page::PageError;
 use crate::ui::components::status::report;
 use crate::ui::components::title::PageTitle;
 use leptos::either::Either;

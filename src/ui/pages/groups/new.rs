@@ -5,8 +5,8 @@
 use super::parts::GroupTypeSelect;
 use crate::api::groups::CreateGroup;
 use crate::ui::components::form::{posted, Checkbox, ErrorSummary, Field};
+use crate::ui::components::page::with_user;
 use crate::ui::components::title::PageTitle;
-use crate::ui::pages::with_user;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
