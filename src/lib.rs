@@ -18,6 +18,9 @@ pub mod server;
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // A panic's message in the console while developing; release builds
+    // leave the hook's formatting code out of every first load.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     // Lazy routes load their chunk before hydrating (see app.rs).
     leptos::mount::hydrate_lazy(app::App);

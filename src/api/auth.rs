@@ -9,7 +9,14 @@ use {super::ctx, crate::server::accounts, secrecy::SecretString};
 /// Who is signed in, or `None`. **Anyone.**
 #[server(prefix = "/api", endpoint = "current_user")]
 pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
-    Ok(ctx::caller().map(|who| accounts::profile::view(&who.user)))
+    Ok(caller_view())
+}
+
+/// Who the request being served is from, as pages show them (the server
+/// renders the navigation with it).
+#[cfg(feature = "ssr")]
+pub fn caller_view() -> Option<CurrentUser> {
+    ctx::caller().map(|who| accounts::profile::view(&who.user))
 }
 
 /// Creates an account and signs the new person in. **Anyone** (a signed-in

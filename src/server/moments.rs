@@ -2,13 +2,16 @@
 //! form ("2026-11-27 14:03 UTC") and how long ago ("3 hours ago").
 
 use crate::domain::When;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 
-/// A moment for display, relative to `now`.
+/// A moment for display, relative to `now`. (Written field by field: the
+/// sessions page shows three per row, and `format` parses its pattern each
+/// time.)
 pub fn when(t: DateTime<Utc>, now: DateTime<Utc>) -> When {
+    let (y, mo, d, h, mi) = (t.year(), t.month(), t.day(), t.hour(), t.minute());
     When {
-        iso: t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        absolute: t.format("%Y-%m-%d %H:%M UTC").to_string(),
+        iso: format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{:02}Z", t.second()),
+        absolute: format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC"),
         relative: relative(t, now),
     }
 }

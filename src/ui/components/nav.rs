@@ -1,23 +1,42 @@
 //! The site header and the signed-in state every page shares.
 
-use crate::api::auth::{whoami, Logout};
-use crate::domain::{AppError, CurrentUser};
+use crate::api::auth::Logout;
+use crate::domain::CurrentUser;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
 
-/// The caller, read once per page load: everything that changes who the
-/// caller is (signing in or out, the profile, the password) posts plainly
-/// and comes back as a new page.
+/// Who is signed in, as the page was loaded: the server knows it from the
+/// request, and the browser gets the same value with the page. Everything
+/// that changes who the caller is (signing in or out, the profile, the
+/// password) posts plainly and comes back as a new page, so it never
+/// changes under a page.
 #[derive(Clone, Copy)]
 pub struct Auth {
-    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
+    user: StoredValue<Option<CurrentUser>>,
+}
+
+impl Auth {
+    pub fn user(&self) -> Option<CurrentUser> {
+        self.user.get_value()
+    }
 }
 
 pub fn provide_auth() {
-    let user = Resource::new(|| (), |_| whoami());
-    provide_context(Auth { user });
+    let shared = SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        {
+            crate::api::auth::caller_view()
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            None::<CurrentUser>
+        }
+    });
+    provide_context(Auth {
+        user: StoredValue::new(shared.into_inner()),
+    });
 }
 
 pub fn use_auth() -> Auth {
@@ -33,17 +52,13 @@ pub fn SiteHeader() -> impl IntoView {
                 <A href="/" attr:class="brand">"Vestibule"</A>
                 <ul class="nav-links">
                     <li><A href="/groups">"Groups"</A></li>
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            match auth.user.await {
-                                Ok(Some(u)) => Either::Left(view! { <SignedInLinks user=u/> }),
-                                _ => Either::Right(view! {
-                                    <li><A href="/login">"Sign in"</A></li>
-                                    <li><A href="/register">"Create account"</A></li>
-                                }),
-                            }
-                        })}
-                    </Transition>
+                    {match auth.user() {
+                        Some(u) => Either::Left(view! { <SignedInLinks user=u/> }),
+                        None => Either::Right(view! {
+                            <li><A href="/login">"Sign in"</A></li>
+                            <li><A href="/register">"Create account"</A></li>
+                        }),
+                    }}
                 </ul>
             </nav>
         </header>

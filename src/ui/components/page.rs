@@ -3,7 +3,7 @@
 
 use super::nav::use_auth;
 use crate::domain::{AppError, CurrentUser};
-use leptos::either::EitherOf3;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -13,17 +13,9 @@ use leptos_router::hooks::use_location;
 pub fn with_user<V: IntoView + 'static>(
     view: impl Fn(CurrentUser) -> V + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
-    let auth = use_auth();
-    view! {
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match auth.user.await {
-                    Ok(Some(u)) => EitherOf3::A(view(u)),
-                    Ok(None) => EitherOf3::B(view! { <SignInPrompt/> }),
-                    Err(e) => EitherOf3::C(view! { <p role="alert">{e.to_string()}</p> }),
-                }
-            })}
-        </Transition>
+    match use_auth().user() {
+        Some(u) => Either::Left(view(u)),
+        None => Either::Right(view! { <SignInPrompt/> }),
     }
 }
 

@@ -4,7 +4,6 @@ use crate::ui::components::nav::use_auth;
 use crate::ui::components::title::PageTitle;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -16,10 +15,8 @@ pub fn HomePage() -> impl IntoView {
         <Show when=deleted>
             <p class="notice" role="status">"Your account was deleted and you have been signed out."</p>
         </Show>
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match auth.user.await {
-                    Ok(Some(u)) => Either::Left(view! {
+        {match auth.user() {
+                    Some(u) => Either::Left(view! {
                         <section class="hero">
                             <h1>"Welcome back, " {u.display_name()}</h1>
                             {(!u.email_verified).then(|| view! {
@@ -27,12 +24,12 @@ pub fn HomePage() -> impl IntoView {
                             })}
                         </section>
                         <ul class="cards">
-                            <li class="card"><h2><A href="/account">"Profile"</A></h2><p>"Your name, bio and picture."</p></li>
-                            <li class="card"><h2><A href="/account/sessions">"Sessions"</A></h2><p>"Every place you are signed in."</p></li>
-                            <li class="card"><h2><A href="/account/activity">"Security timeline"</A></h2><p>"Sign-ins and changes to your account."</p></li>
-                            <li class="card"><h2><A href="/account/password">"Password"</A></h2><p>"Change it and sign out elsewhere."</p></li>
-                            <li class="card"><h2><A href="/account/email">"Email"</A></h2><p>"Change your address."</p></li>
-                            <li class="card"><h2><A href="/groups">"Groups"</A></h2><p>"Find, join and run groups."</p></li>
+                            <li class="card"><h2><a href="/account">"Profile"</a></h2><p>"Your name, bio and picture."</p></li>
+                            <li class="card"><h2><a href="/account/sessions">"Sessions"</a></h2><p>"Every place you are signed in."</p></li>
+                            <li class="card"><h2><a href="/account/activity">"Security timeline"</a></h2><p>"Sign-ins and changes to your account."</p></li>
+                            <li class="card"><h2><a href="/account/password">"Password"</a></h2><p>"Change it and sign out elsewhere."</p></li>
+                            <li class="card"><h2><a href="/account/email">"Email"</a></h2><p>"Change your address."</p></li>
+                            <li class="card"><h2><a href="/groups">"Groups"</a></h2><p>"Find, join and run groups."</p></li>
                         </ul>
                     }),
                     _ => Either::Right(view! {
@@ -40,13 +37,11 @@ pub fn HomePage() -> impl IntoView {
                             <h1>"Your account, kept safe"</h1>
                             <p class="lead">"Vestibule is where you manage your account: your profile, your email and password, every session you have open, and the groups you belong to."</p>
                             <p class="actions">
-                                <A href="/register" attr:class="button">"Create account"</A>
-                                <A href="/login" attr:class="button secondary">"Sign in"</A>
+                                <a href="/register" class="button">"Create account"</a>
+                                <a href="/login" class="button secondary">"Sign in"</a>
                             </p>
                         </section>
                     }),
-                }
-            })}
-        </Transition>
+                }}
     }
 }

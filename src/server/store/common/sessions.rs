@@ -109,6 +109,28 @@ macro_rules! session_list_columns {
 }
 pub(crate) use session_list_columns;
 
+/// Both lists of the sessions page as one query: the live sessions, most
+/// recent activity first, then those ended since `$2`, last ended first
+/// (a macro, so that each engine's query is one constant string).
+macro_rules! session_list_rows {
+    () => {
+        concat!(
+            "SELECT * FROM (SELECT ",
+            session_list_columns!(),
+            " FROM user_sessions s LEFT JOIN sessionanalytics a ON a.session_id = s.id \
+             WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.is_active = TRUE \
+             ORDER BY s.last_activity DESC, s.id DESC LIMIT 500) AS live \
+             UNION ALL SELECT * FROM (SELECT ",
+            session_list_columns!(),
+            " FROM user_sessions s LEFT JOIN sessionanalytics a ON a.session_id = s.id \
+             WHERE s.user_id = $1 AND s.revoked_at IS NOT NULL AND s.revoked_at >= $2 \
+             AND s.revocation_reason <> 'failed_sign_in' \
+             ORDER BY s.revoked_at DESC, s.id DESC LIMIT 100) AS ended"
+        )
+    };
+}
+pub(crate) use session_list_rows;
+
 /// The session joined with its account, as `by_token_hash` reads it.
 #[derive(sqlx::FromRow)]
 pub struct SessionCallerRow {
@@ -147,7 +169,9 @@ impl SessionCallerRow {
     }
 }
 
-/// Implements `Sessions` for `$store`, which has `reader()` and `writer()` pools.
+/// Implements `Sessions` for `$store`, which has `reader()` and `writer()`
+/// pools and its engine's `session_list_rows` (the rows of
+/// [`session_list_rows!`]).
 macro_rules! sessions_sql {
     ($store:ty) => {
         #[async_trait::async_trait]
@@ -331,28 +355,9 @@ macro_rules! sessions_sql {
             }
 
             async fn list(&self, user_id: &str, since: DateTime<Utc>) -> StoreResult<SessionLists> {
-                let live = sqlx::query_as::<_, SessionListRow>(concat!(
-                    "SELECT ",
-                    session_list_columns!(),
-                    " FROM user_sessions s LEFT JOIN sessionanalytics a ON a.session_id = s.id \
-                     WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.is_active = TRUE \
-                     ORDER BY s.last_activity DESC, s.id DESC LIMIT 500"
-                ))
-                .bind(user_id)
-                .fetch_all(self.reader())
-                .await?;
-                let ended = sqlx::query_as::<_, SessionListRow>(concat!(
-                    "SELECT ",
-                    session_list_columns!(),
-                    " FROM user_sessions s LEFT JOIN sessionanalytics a ON a.session_id = s.id \
-                     WHERE s.user_id = $1 AND s.revoked_at IS NOT NULL AND s.revoked_at >= $2 \
-                     AND s.revocation_reason <> 'failed_sign_in' \
-                     ORDER BY s.revoked_at DESC, s.id DESC LIMIT 100"
-                ))
-                .bind(user_id)
-                .bind(since)
-                .fetch_all(self.reader())
-                .await?;
+                let rows = self.session_list_rows(user_id, since).await?;
+                // UNION ALL keeps each part's order; ended rows have `revoked_at`.
+                let (ended, live) = rows.into_iter().partition(|r| r.revoked_at.is_some());
                 Ok(SessionLists { live, ended })
             }
 

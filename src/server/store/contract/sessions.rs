@@ -50,8 +50,9 @@ pub struct ActivityDelta {
     pub last_endpoint: Option<String>,
 }
 
-/// A session with its analytics, for the sessions page.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// A session with its analytics, for the sessions page (SQLite hands the
+/// rows over as JSON, hence `Deserialize`).
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct SessionListRow {
     pub id: String,
     pub client_ip: String,

@@ -8,7 +8,8 @@ mod groups;
 use super::common::activity::activity_sql;
 use super::common::groups::groups_sql;
 use super::common::sessions::{
-    close_analytics, end_sessions, insert_activity, session_list_columns, sessions_sql,
+    close_analytics, end_sessions, insert_activity, session_list_columns, session_list_rows,
+    sessions_sql,
 };
 use super::common::throttle::throttle_sql;
 use super::common::users::users_sql;
@@ -46,6 +47,19 @@ impl PgStore {
 
     fn writer(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// The rows of the sessions page, in one query.
+    async fn session_list_rows(
+        &self,
+        user_id: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Vec<SessionListRow>> {
+        Ok(sqlx::query_as::<_, SessionListRow>(session_list_rows!())
+            .bind(user_id)
+            .bind(since)
+            .fetch_all(&self.pool)
+            .await?)
     }
 }
 

@@ -9,7 +9,8 @@ mod groups;
 use super::common::activity::activity_sql;
 use super::common::groups::groups_sql;
 use super::common::sessions::{
-    close_analytics, end_sessions, insert_activity, session_list_columns, sessions_sql,
+    close_analytics, end_sessions, insert_activity, session_list_columns, session_list_rows,
+    sessions_sql,
 };
 use super::common::throttle::throttle_sql;
 use super::common::users::users_sql;
@@ -90,6 +91,41 @@ impl SqliteStore {
 
     fn writer(&self) -> &SqlitePool {
         &self.write
+    }
+
+    /// The rows of the sessions page as one JSON value: sqlx hands each
+    /// SQLite row over from the connection's thread and copies each value,
+    /// and for the page's 20 or so rows of 20 columns that was a large part
+    /// of its cost (docs/benchmarks.md); the rows are the same as
+    /// PostgreSQL's (contract test `session_lists_read_the_same`).
+    async fn session_list_rows(
+        &self,
+        user_id: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Vec<SessionListRow>> {
+        const SQL: &str = concat!(
+            "SELECT json_group_array(json_object(\
+             'id', id, 'client_ip', client_ip, 'user_agent', user_agent, 'location', location, \
+             'last_activity', last_activity, 'created_at', created_at, 'expires_at', expires_at, \
+             'revoked_at', revoked_at, 'revocation_reason', revocation_reason, \
+             'login_method', login_method, 'request_count', request_count, \
+             'suspicious_activity', CASE WHEN suspicious_activity THEN json('true') ELSE json('false') END, \
+             'device_type', device_type, 'browser', browser, 'os', os, 'country', country, \
+             'city', city, 'security_score', security_score, 'failed_actions', failed_actions, \
+             'signals', signals)) FROM (",
+            session_list_rows!(),
+            ")"
+        );
+        let json: Option<String> = sqlx::query_scalar(SQL)
+            .bind(user_id)
+            .bind(since)
+            .fetch_one(&self.read)
+            .await?;
+        match json {
+            Some(text) => serde_json::from_str(&text)
+                .map_err(|e| StoreError::Other(format!("session list: {e}"))),
+            None => Ok(Vec::new()),
+        }
     }
 }
 
