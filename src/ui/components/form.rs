@@ -9,6 +9,7 @@
 //! post that succeeded comes back with a note for its form.
 
 use crate::domain::AppError;
+use leptos::either::Either;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -173,18 +174,16 @@ pub fn Field(
     let input = if kind == "textarea" {
         // Written into the HTML unescaped by Leptos (see `text`).
         let text = super::text::for_raw_html(value.unwrap_or_default());
-        view! {
+        Either::Left(view! {
             <textarea id=id.clone() name=name rows="4" maxlength=maxlength
                 aria-invalid=invalid aria-describedby=described>{text}</textarea>
-        }
-        .into_any()
+        })
     } else {
-        view! {
+        Either::Right(view! {
             <input id=id.clone() name=name type=kind autocomplete=autocomplete
                 required=required maxlength=maxlength
                 aria-invalid=invalid aria-describedby=described value=value/>
-        }
-        .into_any()
+        })
     };
     view! {
         <div class="field">
@@ -203,7 +202,7 @@ pub fn Field(
 #[component]
 pub fn ErrorSummary(posted: Posted) -> impl IntoView {
     let Some(error) = posted.error else {
-        return ().into_any();
+        return None;
     };
     let (title, items) = match &error {
         AppError::Invalid(f) => (
@@ -217,7 +216,7 @@ pub fn ErrorSummary(posted: Posted) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(" ");
     announce(spoken);
-    view! {
+    Some(view! {
         <div class="error-summary" tabindex="-1" autofocus=true aria-labelledby="error-summary-title">
             <h2 id="error-summary-title">{title}</h2>
             {(!items.is_empty()).then(|| view! {
@@ -228,8 +227,7 @@ pub fn ErrorSummary(posted: Posted) -> impl IntoView {
                 </ul>
             })}
         </div>
-    }
-    .into_any()
+    })
 }
 
 /// The note after a post that succeeded, announced politely.

@@ -7,6 +7,7 @@ use crate::api::account::ConfirmEmail;
 use crate::api::sessions::EndSessionByLink;
 use crate::ui::components::form::{posted, ErrorSummary};
 use crate::ui::components::title::PageTitle;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
@@ -29,12 +30,12 @@ pub fn VerifyEmailPage() -> impl IntoView {
         <h1>"Confirm email address"</h1>
         <ErrorSummary posted=p/>
         {if done {
-            view! {
+            Either::Left(view! {
                 <p class="notice success" role="status">"Thank you: your email address is now verified."</p>
                 <p><A href="/account">"Go to your account"</A></p>
-            }.into_any()
+            })
         } else {
-            view! {
+            Either::Right(view! {
                 <p>"Confirm that this address is yours to finish."</p>
                 <form method="post" action=path class="stack">
                     <input type="hidden" name="token" value=token()/>
@@ -42,7 +43,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
                     <button type="submit">"Confirm email address"</button>
                 </form>
                 <p class="muted">"If the link has expired, sign in and use “Send the link again” on your profile."</p>
-            }.into_any()
+            })
         }}
     }
 }
@@ -57,12 +58,12 @@ pub fn EndSessionPage() -> impl IntoView {
         <h1>"End a session"</h1>
         <ErrorSummary posted=p/>
         {if done {
-            view! {
+            Either::Left(view! {
                 <p class="notice success" role="status">"Done: that session has been signed out."</p>
                 <p>"If you did not sign in yourself, " <A href="/account/password">"change your password"</A> " now."</p>
-            }.into_any()
+            })
         } else {
-            view! {
+            Either::Right(view! {
                 <p>"This ends the session named in the sign-in alert you received. Use it if that sign-in was not you."</p>
                 <form method="post" action=path class="stack">
                     <input type="hidden" name="token" value=token()/>
@@ -70,7 +71,7 @@ pub fn EndSessionPage() -> impl IntoView {
                     <button type="submit" class="danger">"End this session"</button>
                 </form>
                 <p><A href="/account/sessions">"Review your sessions"</A></p>
-            }.into_any()
+            })
         }}
     }
 }

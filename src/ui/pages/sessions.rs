@@ -8,7 +8,7 @@ use crate::domain::{AppError, SessionView, SessionsOverview, When};
 use crate::ui::components::form::{posted, Done, ErrorSummary};
 use crate::ui::components::page::{PageError, SignInPrompt};
 use crate::ui::components::title::PageTitle;
-use leptos::either::EitherOf3;
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -73,13 +73,13 @@ fn SessionLists(overview: SessionsOverview) -> impl IntoView {
             <details class="ended">
                 <summary>{format!("Recently ended ({ended_count})")}</summary>
                 {if ended.is_empty() {
-                    view! { <p class="muted">"No session ended in the last 30 days."</p> }.into_any()
+                    Either::Left(view! { <p class="muted">"No session ended in the last 30 days."</p> })
                 } else {
-                    view! {
+                    Either::Right(view! {
                         <ul class="sessions ended-list">
                             {ended.into_iter().map(|s| view! { <EndedItem session=s/> }).collect_view()}
                         </ul>
-                    }.into_any()
+                    })
                 }}
             </details>
         </div>

@@ -8,7 +8,7 @@ use crate::ui::components::form::{posted_any, Done, ErrorSummary, Field, Posted}
 use crate::ui::components::page::PageError;
 use crate::ui::components::status::report;
 use crate::ui::components::title::PageTitle;
-use leptos::either::{Either, EitherOf3};
+use leptos::either::{Either, EitherOf3, EitherOf6};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
@@ -82,22 +82,20 @@ fn GroupView(group: GroupDetail) -> impl IntoView {
         </div>
         {g.description.clone().map(|d| view! { <p class="description">{d}</p> })}
         <TagLinks tags=g.tags.clone()/>
-        <GroupFacts group=g.clone()/>
+        {group_facts(&g)}
         <ErrorSummary posted=p.clone()/>
         <Done posted=p.clone() text=done/>
         <ActionButton action=g.action.clone() slug=g.slug.clone() question=g.join_question.clone() posted=p/>
         {g.can_manage.then(|| view! { <p><a href=manage>"Manage group"</a></p> })}
         <h2>"Members"</h2>
         {match g.members.clone() {
-            Some(list) => Either::Left(view! { <MemberList members=list/> }),
+            Some(list) => Either::Left(member_list(list)),
             None => Either::Right(view! { <p class="muted">"Only members can see who is in this group."</p> }),
         }}
     }
 }
 
-#[component]
-fn GroupFacts(group: GroupDetail) -> impl IntoView {
-    let g = group;
+fn group_facts(g: &GroupDetail) -> impl IntoView {
     view! {
         <dl class="facts">
             <div><dt>"Type"</dt><dd>{type_label(&g.group_type)}</dd></div>
@@ -110,8 +108,7 @@ fn GroupFacts(group: GroupDetail) -> impl IntoView {
     }
 }
 
-#[component]
-fn MemberList(members: Vec<MemberView>) -> impl IntoView {
+fn member_list(members: Vec<MemberView>) -> impl IntoView {
     view! {
         <ul class="members">
             {members.into_iter().map(|m| view! {
@@ -134,11 +131,10 @@ fn ActionButton(
     posted: Posted,
 ) -> impl IntoView {
     match action {
-        GroupAction::Join => view! {
+        GroupAction::Join => EitherOf6::A(view! {
             <PostButton path={<JoinGroup as ServerFn>::PATH} fields={vec![("slug", slug)]} label={"Join group".into()}/>
-        }
-        .into_any(),
-        GroupAction::Request => view! {
+        }),
+        GroupAction::Request => EitherOf6::B(view! {
             <form method="post" action={<RequestToJoin as ServerFn>::PATH} class="stack">
                 <input type="hidden" name="slug" value=slug/>
                 {question.map(|q| view! {
@@ -147,22 +143,18 @@ fn ActionButton(
                 })}
                 <button type="submit">"Request to join"</button>
             </form>
-        }
-        .into_any(),
-        GroupAction::Cancel => view! {
+        }),
+        GroupAction::Cancel => EitherOf6::C(view! {
             <p class="notice">"Your request to join is waiting for approval."</p>
             <PostButton path={<CancelRequest as ServerFn>::PATH} fields={vec![("slug", slug)]} label={"Cancel request".into()}/>
-        }
-        .into_any(),
-        GroupAction::Leave => view! {
+        }),
+        GroupAction::Leave => EitherOf6::D(view! {
             <PostButton path={<LeaveGroup as ServerFn>::PATH} fields={vec![("slug", slug)]} label={"Leave group".into()} danger=true/>
-        }
-        .into_any(),
+        }),
         GroupAction::None(why) if why.starts_with("Sign in") => {
             let next = format!("/login?next=/groups/{slug}");
-            view! { <p class="notice">"Please " <a href=next>"sign in"</a> " to join this group."</p> }
-                .into_any()
+            EitherOf6::E(view! { <p class="notice">"Please " <a href=next>"sign in"</a> " to join this group."</p> })
         }
-        GroupAction::None(why) => view! { <p class="notice">{why}</p> }.into_any(),
+        GroupAction::None(why) => EitherOf6::F(view! { <p class="notice">{why}</p> }),
     }
 }

@@ -88,14 +88,13 @@ fn SearchError(error: AppError) -> impl IntoView {
         _ => Vec::new(),
     };
     if details.is_empty() {
-        return view! { <PageError error/> }.into_any();
+        return Either::Left(view! { <PageError error/> });
     }
     report(&error);
-    view! {
+    Either::Right(view! {
         <p class="notice error" role="alert">{details.join(" ")}</p>
         <p><a href="/groups">"Clear search"</a></p>
-    }
-    .into_any()
+    })
 }
 
 #[component]
