@@ -117,17 +117,31 @@ pub fn posted_any(paths: &[&str]) -> Posted {
 }
 
 /// A checkbox with its label.
-#[component]
-pub fn Checkbox(
-    label: &'static str,
-    name: &'static str,
-    #[prop(optional)] checked: bool,
-) -> impl IntoView {
+pub fn checkbox(label: &'static str, name: &'static str, checked: bool) -> impl IntoView {
     let id = format!("f-{name}");
     view! {
         <div class="field checkbox">
             <input id=id.clone() name=name type="checkbox" value="on" checked=checked/>
             <label for=id>{label}</label>
+        </div>
+    }
+}
+
+/// A labelled choice: `options` are (value, words, selected).
+pub fn select_field(
+    label: &'static str,
+    name: &'static str,
+    options: Vec<(String, String, bool)>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name>
+                {options.into_iter().map(|(value, words, selected)| view! {
+                    <option value=value selected=selected>{words}</option>
+                }).collect_view()}
+            </select>
         </div>
     }
 }
@@ -142,25 +156,40 @@ fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
     }
 }
 
+/// What a labelled field shows. Built as a struct literal with
+/// `..FieldSpec::default()` (a component's prop builder makes code for each
+/// set of props a call site uses, and forms have many fields).
+#[derive(Clone, Default)]
+pub struct FieldSpec {
+    pub label: &'static str,
+    pub name: &'static str,
+    /// The input type, or `"textarea"`; empty means `"text"`.
+    pub kind: &'static str,
+    pub autocomplete: Option<&'static str>,
+    /// What came back from the last post of this form.
+    pub posted: Posted,
+    pub hint: Option<&'static str>,
+    pub required: bool,
+    pub maxlength: Option<usize>,
+    /// What the field holds when the page is drawn (never for a password).
+    pub value: Option<String>,
+}
+
 /// A labelled field, drawn once for a form that posts plainly: a refused
 /// form shows what was typed (never a password) and the message beside it.
-#[component]
-pub fn Field(
-    label: &'static str,
-    name: &'static str,
-    #[prop(default = "text")] kind: &'static str,
-    #[prop(optional)] autocomplete: Option<&'static str>,
-    /// What came back from the last post of this form.
-    #[prop(optional)]
-    posted: Option<Posted>,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(optional)] required: bool,
-    #[prop(optional)] maxlength: Option<usize>,
-    /// What the field holds when the page is drawn (never for a password).
-    #[prop(default = None)]
-    value: Option<String>,
-) -> impl IntoView {
-    let posted = posted.unwrap_or_default();
+pub fn field(spec: FieldSpec) -> impl IntoView {
+    let FieldSpec {
+        label,
+        name,
+        kind,
+        autocomplete,
+        posted,
+        hint,
+        required,
+        maxlength,
+        value,
+    } = spec;
+    let kind = if kind.is_empty() { "text" } else { kind };
     let id = format!("f-{name}");
     let message = posted.error.as_ref().and_then(|e| e.field(name));
     let value = if kind == "password" {
@@ -199,11 +228,8 @@ pub fn Field(
 /// loads (with or without JavaScript), names the problem and links to each
 /// field that has one; with JavaScript its words also go to the page's
 /// live region, so a screen reader announces them.
-#[component]
-pub fn ErrorSummary(posted: Posted) -> impl IntoView {
-    let Some(error) = posted.error else {
-        return None;
-    };
+pub fn error_summary(posted: Posted) -> impl IntoView {
+    let error = posted.error?;
     let (title, items) = match &error {
         AppError::Invalid(f) => (
             "There is a problem with what you entered".to_string(),
@@ -231,8 +257,7 @@ pub fn ErrorSummary(posted: Posted) -> impl IntoView {
 }
 
 /// The note after a post that succeeded, announced politely.
-#[component]
-pub fn Done(posted: Posted, text: &'static str) -> impl IntoView {
+pub fn done(posted: Posted, text: &'static str) -> impl IntoView {
     view! {
         <div class="form-success" role="status">
             {posted.succeeded.then(|| view! { <p>{text}</p> })}

@@ -7,7 +7,7 @@ use crate::api::account::{
     ChangeEmail, ChangePassword, DeleteAccount, ResendVerification, UpdateProfile,
 };
 use crate::domain::CurrentUser;
-use crate::ui::components::form::{posted, Checkbox, Done, ErrorSummary, Field};
+use crate::ui::components::form::{checkbox, done, error_summary, field, posted, FieldSpec};
 use crate::ui::components::page::with_user;
 use crate::ui::components::title::PageTitle;
 use leptos::prelude::*;
@@ -65,19 +65,16 @@ fn ProfileForm(user: CurrentUser) -> impl IntoView {
                 <p class="notice">"Your email address is not confirmed. "
                     <button type="submit" class="link-button">"Send the link again"</button></p>
             </form>
-            <ErrorSummary posted=resend.clone()/>
-            <Done posted=resend text="A new confirmation link is on its way."/>
+            {error_summary(resend.clone())}
+            {done(resend, "A new confirmation link is on its way.")}
         })}
         <form method="post" action=path class="stack" novalidate=true>
-            <ErrorSummary posted=p.clone()/>
-            <Done posted=p.clone() text="Profile saved."/>
-            <Field label="First name" name="first_name" autocomplete="given-name" posted=p.clone() maxlength=100
-                value=u.first_name.clone()/>
-            <Field label="Last name" name="last_name" autocomplete="family-name" posted=p.clone() maxlength=100
-                value=u.last_name.clone()/>
-            <Field label="Bio" name="bio" kind="textarea" posted=p.clone() maxlength=1000 value=u.bio.clone()/>
-            <Field label="Profile picture URL" name="profile_picture_url" kind="url" autocomplete="photo" posted=p maxlength=500
-                hint="An https:// address of an image." value=u.picture_url.clone()/>
+            {error_summary(p.clone())}
+            {done(p.clone(), "Profile saved.")}
+            {field(FieldSpec { label: "First name", name: "first_name", autocomplete: Some("given-name"), posted: p.clone(), maxlength: Some(100), value: u.first_name.clone(), ..FieldSpec::default() })}
+            {field(FieldSpec { label: "Last name", name: "last_name", autocomplete: Some("family-name"), posted: p.clone(), maxlength: Some(100), value: u.last_name.clone(), ..FieldSpec::default() })}
+            {field(FieldSpec { label: "Bio", name: "bio", kind: "textarea", posted: p.clone(), maxlength: Some(1000), value: u.bio.clone(), ..FieldSpec::default() })}
+            {field(FieldSpec { label: "Profile picture URL", name: "profile_picture_url", kind: "url", autocomplete: Some("photo"), posted: p, maxlength: Some(500), hint: Some("An https:// address of an image."), value: u.picture_url.clone(), ..FieldSpec::default() })}
             <button type="submit">"Save profile"</button>
         </form>
     }
@@ -95,10 +92,10 @@ pub fn EmailPage() -> impl IntoView {
             view! {
                 <p>"Your address is " <strong>{u.email.clone()}</strong> "."</p>
                 <form method="post" action=path class="stack" novalidate=true>
-                    <ErrorSummary posted=p.clone()/>
-                    <Done posted=p.clone() text="We sent a confirmation link to your new address. Your address changes when you open it."/>
-                    <Field label="New email" name="new_email" kind="email" autocomplete="email" posted=p.clone() required=true maxlength=255/>
-                    <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" posted=p required=true/>
+                    {error_summary(p.clone())}
+                    {done(p.clone(), "We sent a confirmation link to your new address. Your address changes when you open it.")}
+                    {field(FieldSpec { label: "New email", name: "new_email", kind: "email", autocomplete: Some("email"), posted: p.clone(), required: true, maxlength: Some(255), ..FieldSpec::default() })}
+                    {field(FieldSpec { label: "Current password", name: "current_password", kind: "password", autocomplete: Some("current-password"), posted: p, required: true, ..FieldSpec::default() })}
                     <button type="submit">"Change email"</button>
                 </form>
             }
@@ -117,12 +114,11 @@ pub fn PasswordPage() -> impl IntoView {
             let p = posted(path);
             view! {
                 <form method="post" action=path class="stack" novalidate=true>
-                    <ErrorSummary posted=p.clone()/>
-                    <Done posted=p.clone() text="Your password was changed."/>
-                    <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" posted=p.clone() required=true/>
-                    <Field label="New password" name="new_password" kind="password" autocomplete="new-password" posted=p.clone() required=true
-                        hint="At least 8 characters. A few unrelated words make a strong password."/>
-                    <Checkbox label="Sign out other sessions" name="sign_out_others" checked=p.flag_or("sign_out_others", true)/>
+                    {error_summary(p.clone())}
+                    {done(p.clone(), "Your password was changed.")}
+                    {field(FieldSpec { label: "Current password", name: "current_password", kind: "password", autocomplete: Some("current-password"), posted: p.clone(), required: true, ..FieldSpec::default() })}
+                    {field(FieldSpec { label: "New password", name: "new_password", kind: "password", autocomplete: Some("new-password"), posted: p.clone(), required: true, hint: Some("At least 8 characters. A few unrelated words make a strong password."), ..FieldSpec::default() })}
+                    {checkbox("Sign out other sessions", "sign_out_others", p.flag_or("sign_out_others", true))}
                     <input type="hidden" name="others_choice" value="1"/>
                     <button type="submit">"Change password"</button>
                 </form>
@@ -143,8 +139,8 @@ pub fn DeletePage() -> impl IntoView {
             view! {
                 <p>"Deleting your account signs you out everywhere and ends your group memberships. You cannot undo this."</p>
                 <form method="post" action=path class="stack danger" novalidate=true>
-                    <ErrorSummary posted=p.clone()/>
-                    <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" posted=p required=true/>
+                    {error_summary(p.clone())}
+                    {field(FieldSpec { label: "Current password", name: "current_password", kind: "password", autocomplete: Some("current-password"), posted: p, required: true, ..FieldSpec::default() })}
                     <button type="submit" class="danger">"Delete account"</button>
                 </form>
             }

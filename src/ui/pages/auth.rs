@@ -5,7 +5,7 @@
 //! shows what went wrong and what was typed (never the password).
 
 use crate::api::auth::{Login, Register};
-use crate::ui::components::form::{posted, Checkbox, ErrorSummary, Field};
+use crate::ui::components::form::{checkbox, error_summary, field, posted, FieldSpec};
 use crate::ui::components::title::PageTitle;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -35,12 +35,10 @@ pub fn RegisterPage() -> impl IntoView {
         <PageTitle text="Create account"/>
         <h1>"Create account"</h1>
         <form method="post" action=path class="stack" novalidate=true on:submit=once()>
-            <ErrorSummary posted=p.clone()/>
-            <Field label="Username" name="username" autocomplete="username" posted=p.clone() required=true maxlength=100
-                hint="3–100 letters, digits, underscores, dots or hyphens."/>
-            <Field label="Email" name="email" kind="email" autocomplete="email" posted=p.clone() required=true maxlength=255/>
-            <Field label="Password" name="password" kind="password" autocomplete="new-password" posted=p required=true
-                hint="At least 8 characters. A few unrelated words make a strong password."/>
+            {error_summary(p.clone())}
+            {field(FieldSpec { label: "Username", name: "username", autocomplete: Some("username"), posted: p.clone(), required: true, maxlength: Some(100), hint: Some("3–100 letters, digits, underscores, dots or hyphens."), ..FieldSpec::default() })}
+            {field(FieldSpec { label: "Email", name: "email", kind: "email", autocomplete: Some("email"), posted: p.clone(), required: true, maxlength: Some(255), ..FieldSpec::default() })}
+            {field(FieldSpec { label: "Password", name: "password", kind: "password", autocomplete: Some("new-password"), posted: p, required: true, hint: Some("At least 8 characters. A few unrelated words make a strong password."), ..FieldSpec::default() })}
             <button type="submit">"Create account"</button>
         </form>
         <p>"Already have an account? " <A href="/login">"Sign in"</A></p>
@@ -58,10 +56,10 @@ pub fn LoginPage() -> impl IntoView {
         <PageTitle text="Sign in"/>
         <h1>"Sign in"</h1>
         <form method="post" action=path class="stack" novalidate=true on:submit=once()>
-            <ErrorSummary posted=p.clone()/>
-            <Field label="Username or email" name="login" autocomplete="username" posted=p.clone() required=true maxlength=255/>
-            <Field label="Password" name="password" kind="password" autocomplete="current-password" posted=p required=true/>
-            <Checkbox label="Keep me signed in" name="remember"/>
+            {error_summary(p.clone())}
+            {field(FieldSpec { label: "Username or email", name: "login", autocomplete: Some("username"), posted: p.clone(), required: true, maxlength: Some(255), ..FieldSpec::default() })}
+            {field(FieldSpec { label: "Password", name: "password", kind: "password", autocomplete: Some("current-password"), posted: p, required: true, ..FieldSpec::default() })}
+            {checkbox("Keep me signed in", "remember", false)}
             <input type="hidden" name="next" value=next/>
             <button type="submit">"Sign in"</button>
         </form>

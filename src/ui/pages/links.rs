@@ -5,7 +5,7 @@
 
 use crate::api::account::ConfirmEmail;
 use crate::api::sessions::EndSessionByLink;
-use crate::ui::components::form::{posted, ErrorSummary};
+use crate::ui::components::form::{error_summary, posted};
 use crate::ui::components::title::PageTitle;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -28,7 +28,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
     view! {
         <PageTitle text="Confirm email"/>
         <h1>"Confirm email address"</h1>
-        <ErrorSummary posted=p/>
+        {error_summary(p)}
         {if done {
             Either::Left(view! {
                 <p class="notice success" role="status">"Thank you: your email address is now verified."</p>
@@ -56,7 +56,7 @@ pub fn EndSessionPage() -> impl IntoView {
     view! {
         <PageTitle text="End session"/>
         <h1>"End a session"</h1>
-        <ErrorSummary posted=p/>
+        {error_summary(p)}
         {if done {
             Either::Left(view! {
                 <p class="notice success" role="status">"Done: that session has been signed out."</p>

@@ -5,7 +5,7 @@
 use super::account::AccountNav;
 use crate::api::sessions::{list_sessions, RevokeOtherSessions, RevokeSession};
 use crate::domain::{AppError, SessionView, SessionsOverview, When};
-use crate::ui::components::form::{posted, Done, ErrorSummary};
+use crate::ui::components::form::{done, error_summary, posted};
 use crate::ui::components::page::{PageError, SignInPrompt};
 use crate::ui::components::title::PageTitle;
 use leptos::either::{Either, EitherOf3};
@@ -27,9 +27,9 @@ pub fn SessionsPage() -> impl IntoView {
         <h1>"Sessions"</h1>
         <AccountNav/>
         <p class="lead">"Every browser and device where your account is signed in. If you do not recognise one, sign it out and change your password."</p>
-        <ErrorSummary posted=error/>
-        <Done posted=others text="Signed out your other sessions."/>
-        <Done posted=revoked text="The session was signed out."/>
+        {error_summary(error)}
+        {done(others, "Signed out your other sessions.")}
+        {done(revoked, "The session was signed out.")}
         <Transition fallback=|| view! { <p>"Loading sessions…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

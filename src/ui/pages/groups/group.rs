@@ -1,14 +1,13 @@
 //! `/groups/{slug}`: what the group is, who is in it, and the one thing the
 //! caller can do there.
 
-use super::parts::{members_text, type_label, PostButton, TagLinks};
+use super::parts::{members_text, post_button, type_label, TagLinks};
 use crate::api::groups::{get_group, CancelRequest, JoinGroup, LeaveGroup, RequestToJoin};
 use crate::domain::{AppError, GroupAction, GroupDetail, MemberView, Standing};
-use crate::ui::components::form::{posted_any, Done, ErrorSummary, Field, Posted};
-use crate::ui::components::page::PageError;
+use crate::ui::components::form::{done, error_summary, field, posted_any, FieldSpec, Posted};
 use crate::ui::components::status::report;
 use crate::ui::components::title::PageTitle;
-use leptos::either::{Either, EitherOf3, EitherOf6};
+use leptos::either::{Either, EitherOf6};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
@@ -38,23 +37,48 @@ pub fn GroupPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading the group…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(g) => EitherOf3::A(view! { <PageTitle text=g.name.clone()/><div class="group-page"><GroupView group=g/></div> }),
-                    Err(AppError::NotFound) => EitherOf3::B(view! { <GroupNotFound/> }),
-                    Err(e) => EitherOf3::C(view! { <h1>"Group"</h1><PageError error=e/> }),
+                    Ok(g) => Either::Left(view! { <PageTitle text=g.name.clone()/><div class="group-page"><GroupView group=g/></div> }),
+                    Err(e) => Either::Right(group_problem("Group", e)),
                 }
             })}
         </Transition>
     }
 }
 
-/// A group that does not exist (or was deleted), answered with status 404.
-#[component]
-pub fn GroupNotFound() -> impl IntoView {
-    report(&AppError::NotFound);
+/// Why a group's page (or its manage page, `heading`) cannot be shown: a
+/// group that does not exist or was deleted (status 404), a visitor who is
+/// not signed in, or another error in words. One view for every case.
+pub fn group_problem(heading: &'static str, error: AppError) -> impl IntoView {
+    report(&error);
+    let (title, before, link, after) = match &error {
+        AppError::NotFound => (
+            "Group not found",
+            "There is no group at this address. ".to_string(),
+            Some(("/groups".to_string(), "Browse groups")),
+            "",
+        ),
+        AppError::Unauthenticated => {
+            let here = leptos_router::hooks::use_location()
+                .pathname
+                .get_untracked();
+            (
+                heading,
+                "Please ".to_string(),
+                Some((format!("/login?next={here}"), "sign in")),
+                " to see this page.",
+            )
+        }
+        other => (heading, other.to_string(), None, ""),
+    };
+    let alert = !matches!(error, AppError::NotFound | AppError::Unauthenticated);
     view! {
-        <PageTitle text="Group not found"/>
-        <h1>"Group not found"</h1>
-        <p>"There is no group at this address. " <a href="/groups">"Browse groups"</a></p>
+        <PageTitle text=title/>
+        <h1>{title}</h1>
+        <p class="notice" class:error=alert role=alert.then_some("alert")>
+            {before}
+            {link.map(|(href, label)| view! { <a href=href>{label}</a> })}
+            {after}
+        </p>
     }
 }
 
@@ -68,7 +92,7 @@ fn GroupView(group: GroupDetail) -> impl IntoView {
         <LeaveGroup as ServerFn>::PATH,
     ];
     let p = posted_any(&paths);
-    let done = paths
+    let done_note = paths
         .iter()
         .find(|path| crate::ui::components::form::posted(path).succeeded)
         .map(|path| done_text(path))
@@ -83,8 +107,8 @@ fn GroupView(group: GroupDetail) -> impl IntoView {
         {g.description.clone().map(|d| view! { <p class="description">{d}</p> })}
         <TagLinks tags=g.tags.clone()/>
         {group_facts(&g)}
-        <ErrorSummary posted=p.clone()/>
-        <Done posted=p.clone() text=done/>
+        {error_summary(p.clone())}
+        {done(p.clone(), done_note)}
         <ActionButton action=g.action.clone() slug=g.slug.clone() question=g.join_question.clone() posted=p/>
         {g.can_manage.then(|| view! { <p><a href=manage>"Manage group"</a></p> })}
         <h2>"Members"</h2>
@@ -131,29 +155,37 @@ fn ActionButton(
     posted: Posted,
 ) -> impl IntoView {
     match action {
-        GroupAction::Join => EitherOf6::A(view! {
-            <PostButton path={<JoinGroup as ServerFn>::PATH} fields={vec![("slug", slug)]} label={"Join group".into()}/>
-        }),
+        GroupAction::Join => EitherOf6::A(post_button(
+            <JoinGroup as ServerFn>::PATH,
+            vec![("slug", slug)],
+            "Join group",
+            false,
+        )),
         GroupAction::Request => EitherOf6::B(view! {
             <form method="post" action={<RequestToJoin as ServerFn>::PATH} class="stack">
                 <input type="hidden" name="slug" value=slug/>
                 {question.map(|q| view! {
                     <p class="join-question">{q}</p>
-                    <Field label="Your answer" name="answer" kind="textarea" posted maxlength=500/>
+                    {field(FieldSpec { label: "Your answer", name: "answer", kind: "textarea", posted: posted.clone(), maxlength: Some(500), ..FieldSpec::default() })}
                 })}
                 <button type="submit">"Request to join"</button>
             </form>
         }),
         GroupAction::Cancel => EitherOf6::C(view! {
             <p class="notice">"Your request to join is waiting for approval."</p>
-            <PostButton path={<CancelRequest as ServerFn>::PATH} fields={vec![("slug", slug)]} label={"Cancel request".into()}/>
+            {post_button(<CancelRequest as ServerFn>::PATH, vec![("slug", slug)], "Cancel request", false)}
         }),
-        GroupAction::Leave => EitherOf6::D(view! {
-            <PostButton path={<LeaveGroup as ServerFn>::PATH} fields={vec![("slug", slug)]} label={"Leave group".into()} danger=true/>
-        }),
+        GroupAction::Leave => EitherOf6::D(post_button(
+            <LeaveGroup as ServerFn>::PATH,
+            vec![("slug", slug)],
+            "Leave group",
+            true,
+        )),
         GroupAction::None(why) if why.starts_with("Sign in") => {
             let next = format!("/login?next=/groups/{slug}");
-            EitherOf6::E(view! { <p class="notice">"Please " <a href=next>"sign in"</a> " to join this group."</p> })
+            EitherOf6::E(
+                view! { <p class="notice">"Please " <a href=next>"sign in"</a> " to join this group."</p> },
+            )
         }
         GroupAction::None(why) => EitherOf6::F(view! { <p class="notice">{why}</p> }),
     }

@@ -2,6 +2,7 @@
 //! group's facts, the type select and a one-button form.
 
 use crate::domain::GroupType;
+use crate::ui::components::form::select_field;
 use crate::ui::components::url::encode;
 use leptos::prelude::*;
 
@@ -45,28 +46,26 @@ pub fn TagLinks(tags: Vec<String>) -> impl IntoView {
 }
 
 /// "Type", with the choice that was made selected.
-#[component]
-pub fn GroupTypeSelect(selected: String) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for="f-group_type">"Type"</label>
-            <select id="f-group_type" name="group_type">
-                {GroupType::ALL.into_iter().map(|t| {
-                    let sel = selected == t.as_str();
-                    view! { <option value=t.as_str() selected=sel>{t.label()}</option> }
-                }).collect_view()}
-            </select>
-        </div>
-    }
+pub fn group_type_select(selected: String) -> impl IntoView {
+    let options = GroupType::ALL
+        .into_iter()
+        .map(|t| {
+            (
+                t.as_str().to_string(),
+                t.label().to_string(),
+                selected == t.as_str(),
+            )
+        })
+        .collect();
+    select_field("Type", "group_type", options)
 }
 
 /// A form that posts `fields` (hidden) and one button to server function `path`.
-#[component]
-pub fn PostButton(
+pub fn post_button(
     path: &'static str,
     fields: Vec<(&'static str, String)>,
-    label: String,
-    #[prop(optional)] danger: bool,
+    label: &'static str,
+    danger: bool,
 ) -> impl IntoView {
     view! {
         <form method="post" action=path class="inline-form">
