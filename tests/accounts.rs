@@ -270,7 +270,9 @@ async fn sessions(engine: Engine, name: &str) {
     let u = unique("ses");
     let first = app.register(&u, &format!("{u}@example.com"), PW).await;
     // S15: a planted cookie is worthless; sign-in issues a new token.
-    let planted = vestibule::server::tokens::new_session_token();
+    let planted = vestibule::server::tokens::SessionToken::generate()
+        .expose()
+        .to_string();
     assert_eq!(app.whoami(&planted).await, None);
     let r = app
         .call("login", &[("login", &u), ("password", PW)], Some(&planted))

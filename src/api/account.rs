@@ -6,7 +6,12 @@ use crate::domain::{AppError, CurrentUser};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use {super::ctx, crate::domain::ProfileDraft, crate::server::accounts, secrecy::SecretString};
+use {
+    super::ctx,
+    crate::domain::ProfileDraft,
+    crate::server::accounts,
+    secrecy::{ExposeSecret, SecretString},
+};
 
 /// Saves first and last name, bio and picture URL.
 #[server(prefix = "/api", endpoint = "update_profile")]
@@ -43,7 +48,7 @@ pub async fn change_password(
         sign_out_others,
     };
     let cookie = accounts::password::change(&state, &who, change, &ctx::meta()).await?;
-    ctx::set_cookie(&cookie);
+    ctx::set_cookie(cookie.expose_secret());
     Ok(())
 }
 
@@ -62,6 +67,7 @@ pub async fn change_email(new_email: String, current_password: String) -> Result
 /// the link.**
 #[server(prefix = "/api", endpoint = "confirm_email")]
 pub async fn confirm_email(token: String) -> Result<String, AppError> {
+    let token = SecretString::from(token);
     accounts::email::confirm(&ctx::state()?, &token, &ctx::meta()).await
 }
 

@@ -4,7 +4,11 @@ use crate::domain::{AppError, CurrentUser};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use {super::ctx, crate::server::accounts, secrecy::SecretString};
+use {
+    super::ctx,
+    crate::server::accounts,
+    secrecy::{ExposeSecret, SecretString},
+};
 
 /// Who is signed in, or `None`. **Anyone.**
 #[server(prefix = "/api", endpoint = "current_user")]
@@ -27,7 +31,7 @@ pub async fn register(username: String, email: String, password: String) -> Resu
     let (state, meta) = (ctx::state()?, ctx::meta());
     let cookie =
         accounts::register::register(&state, account, SecretString::from(password), &meta).await?;
-    ctx::set_cookie(&cookie);
+    ctx::set_cookie(cookie.expose_secret());
     ctx::go_to("/account");
     Ok(())
 }
@@ -48,7 +52,7 @@ pub async fn login(
         remember: remember.is_some(),
     };
     let cookie = accounts::sign_in::sign_in(&state, input, &meta).await?;
-    ctx::set_cookie(&cookie);
+    ctx::set_cookie(cookie.expose_secret());
     ctx::go_to(&ctx::safe_next(next, "/account"));
     Ok(())
 }

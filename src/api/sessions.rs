@@ -42,6 +42,7 @@ pub async fn revoke_other_sessions() -> Result<u64, AppError> {
 /// works once). **Anyone holding the link.**
 #[server(prefix = "/api", endpoint = "end_session_by_link")]
 pub async fn end_session_by_link(token: String) -> Result<(), AppError> {
+    let token = secrecy::SecretString::from(token);
     sessions::revoke::end_by_link(&ctx::state()?, &token, &ctx::meta()).await
 }
 

@@ -90,7 +90,7 @@ async fn bench_seed(
     events: usize,
 ) -> Result<(), String> {
     use super::store::{new_id, NewActivity, NewSession, NewUser};
-    use super::tokens::{new_session_token, token_hash};
+    use super::tokens::SessionToken;
     let store = Store::open(url, 4).await.map_err(|e| e.to_string())?;
     store.migrate().await.map_err(|e| e.to_string())?;
     let now = chrono::Utc::now();
@@ -121,9 +121,9 @@ async fn bench_seed(
     let mut first_token = String::new();
     let mut ids = Vec::new();
     for i in 0..sessions.max(1) {
-        let token = new_session_token();
+        let token = SessionToken::generate();
         if i == 0 {
-            first_token = token.clone();
+            first_token = token.expose().to_string();
         }
         let id = new_id();
         let (browser, os, device) = agents[i % agents.len()];
@@ -134,7 +134,7 @@ async fn bench_seed(
                 NewSession {
                     id: &id,
                     user_id: &user_id,
-                    token_hash: &token_hash(&token),
+                    token_hash: &token.hash(),
                     client_ip: &ip,
                     user_agent: Some("bench"),
                     device_fingerprint: Some(&format!("{device}|{browser}|{os}")),

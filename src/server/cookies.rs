@@ -1,7 +1,9 @@
 //! The session cookie (S13): its name, the values that hand it out and
 //! remove it, and reading it from a request.
 
+use super::tokens::SessionToken;
 use http::{header, HeaderMap};
+use secrecy::SecretString;
 
 pub const COOKIE: &str = "vestibule_session";
 pub const COOKIE_HTTPS: &str = "__Host-vestibule_session";
@@ -16,10 +18,15 @@ pub fn cookie_name(https: bool) -> &'static str {
 
 /// The Set-Cookie value that hands out `token`; `max_age` makes it outlive
 /// the browser session ("Keep me signed in").
-pub fn set_cookie(https: bool, token: &str, max_age: Option<chrono::Duration>) -> String {
+pub fn set_cookie(
+    https: bool,
+    token: &SessionToken,
+    max_age: Option<chrono::Duration>,
+) -> SecretString {
     let mut c = format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax",
-        cookie_name(https)
+        "{}={}; Path=/; HttpOnly; SameSite=Lax",
+        cookie_name(https),
+        token.expose()
     );
     if https {
         c.push_str("; Secure");
@@ -27,7 +34,7 @@ pub fn set_cookie(https: bool, token: &str, max_age: Option<chrono::Duration>) -
     if let Some(age) = max_age {
         c.push_str(&format!("; Max-Age={}", age.num_seconds().max(0)));
     }
-    c
+    SecretString::from(c)
 }
 
 /// The Set-Cookie value that removes the cookie.
@@ -55,8 +62,8 @@ pub fn read(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// The session token the browser sent, if any.
-pub fn read_session(headers: &HeaderMap, https: bool) -> Option<String> {
-    read(headers, cookie_name(https))
+pub fn read_session(headers: &HeaderMap, https: bool) -> Option<SecretString> {
+    read(headers, cookie_name(https)).map(SecretString::from)
 }
 
 #[cfg(test)]
@@ -66,22 +73,29 @@ mod tests {
 
     #[test]
     fn cookies_are_scoped_and_flagged() {
-        let c = set_cookie(true, "tok", Some(chrono::Duration::days(1)));
+        use secrecy::ExposeSecret;
+        let token = SessionToken::generate();
+        let t = token.expose().to_string();
+        let c = set_cookie(true, &token, Some(chrono::Duration::days(1)));
         assert_eq!(
-            c,
-            "__Host-vestibule_session=tok; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=86400"
+            c.expose_secret(),
+            format!("__Host-vestibule_session={t}; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=86400")
         );
         assert_eq!(
-            set_cookie(false, "tok", None),
-            "vestibule_session=tok; Path=/; HttpOnly; SameSite=Lax"
+            set_cookie(false, &token, None).expose_secret(),
+            format!("vestibule_session={t}; Path=/; HttpOnly; SameSite=Lax")
         );
+        assert!(!format!("{token:?}").contains(&t), "Debug hides the token");
         assert!(clear_cookie(false).ends_with("Max-Age=0"));
         let mut h = HeaderMap::new();
         h.insert(
             header::COOKIE,
             HeaderValue::from_static("a=1; vestibule_session=xyz; b=2"),
         );
-        assert_eq!(read_session(&h, false).as_deref(), Some("xyz"));
-        assert_eq!(read_session(&h, true), None);
+        assert_eq!(
+            read_session(&h, false).map(|t| t.expose_secret().to_string()),
+            Some("xyz".to_string())
+        );
+        assert!(read_session(&h, true).is_none());
     }
 }

@@ -21,8 +21,9 @@ pub fn signed(
     data: &impl serde::Serialize,
     valid: chrono::Duration,
 ) -> String {
+    use secrecy::ExposeSecret;
     let token = state.signer.sign(purpose, data, state.now() + valid);
-    format!("{}{path}?token={token}", base_url(state))
+    format!("{}{path}?token={}", base_url(state), token.expose_secret())
 }
 
 /// The purpose of an email-confirmation link's token.

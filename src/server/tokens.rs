@@ -5,17 +5,40 @@ use base64::Engine;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
 use serde::{de::DeserializeOwned, Serialize};
 use sha2::{Digest, Sha256};
 
-/// 32 bytes from the OS random source, base64url without padding (43 chars).
-pub fn new_session_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
+/// A session token: the secret in the browser's cookie. Its `Debug` shows
+/// no part of it, and the database only ever sees its hash.
+#[derive(Debug, Clone)]
+pub struct SessionToken(SecretString);
+
+impl SessionToken {
+    /// 32 bytes from the OS random source, base64url without padding (43 chars).
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        Self(SecretString::from(URL_SAFE_NO_PAD.encode(bytes)))
+    }
+
+    /// A token as a browser sent it, when it has the form of one we issue.
+    pub fn parse(raw: &SecretString) -> Option<Self> {
+        is_well_formed_token(raw.expose_secret()).then(|| Self(raw.clone()))
+    }
+
+    /// The form a token takes in the database: SHA-256, lower-case hex.
+    pub fn hash(&self) -> String {
+        token_hash(self.0.expose_secret())
+    }
+
+    /// The token itself, for the Set-Cookie header and nothing else.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
 }
 
-/// The form a token takes in the database: SHA-256, lower-case hex.
+/// SHA-256 of a token, lower-case hex.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -64,7 +87,12 @@ impl Signer {
         mac.finalize().into_bytes().to_vec()
     }
 
-    pub fn sign<T: Serialize>(&self, purpose: &str, data: &T, expires: DateTime<Utc>) -> String {
+    pub fn sign<T: Serialize>(
+        &self,
+        purpose: &str,
+        data: &T,
+        expires: DateTime<Utc>,
+    ) -> SecretString {
         let env = Envelope {
             p: purpose.to_string(),
             exp: expires.timestamp(),
@@ -72,20 +100,21 @@ impl Signer {
         };
         let body = serde_json::to_vec(&env).unwrap_or_default();
         let sig = self.mac(purpose, &body);
-        format!(
+        SecretString::from(format!(
             "{}.{}",
             URL_SAFE_NO_PAD.encode(&body),
             URL_SAFE_NO_PAD.encode(sig)
-        )
+        ))
     }
 
     /// The payload, if the signature holds, the purpose matches and it has not expired.
     pub fn verify<T: DeserializeOwned>(
         &self,
         purpose: &str,
-        token: &str,
+        token: &SecretString,
         now: DateTime<Utc>,
     ) -> Option<T> {
+        let token = token.expose_secret();
         if token.len() > 2048 {
             return None;
         }
@@ -111,12 +140,16 @@ mod tests {
 
     #[test]
     fn session_tokens_are_32_random_bytes() {
-        let a = new_session_token();
-        let b = new_session_token();
-        assert_ne!(a, b);
-        assert!(is_well_formed_token(&a));
-        assert_eq!(token_hash(&a).len(), 64);
-        assert!(!is_well_formed_token(&token_hash(&a)));
+        let a = SessionToken::generate();
+        let b = SessionToken::generate();
+        assert_ne!(a.expose(), b.expose());
+        assert!(is_well_formed_token(a.expose()));
+        assert_eq!(a.hash().len(), 64);
+        assert_eq!(a.hash(), token_hash(a.expose()));
+        assert!(!is_well_formed_token(&a.hash()));
+        assert!(SessionToken::parse(&SecretString::from(a.hash())).is_none());
+        assert!(SessionToken::parse(&SecretString::from(a.expose().to_string())).is_some());
+        assert!(!format!("{a:?}").contains(a.expose()));
     }
 
     #[test]
@@ -136,8 +169,10 @@ mod tests {
         assert!(s
             .verify::<(String, String)>("verify", &t, now + chrono::Duration::hours(2))
             .is_none());
-        let mut tampered = t.clone();
-        tampered.replace_range(0..1, if t.starts_with('e') { "f" } else { "e" });
+        let mut tampered = t.expose_secret().to_string();
+        let first = if tampered.starts_with('e') { "f" } else { "e" };
+        tampered.replace_range(0..1, first);
+        let tampered = SecretString::from(tampered);
         assert!(s
             .verify::<(String, String)>("verify", &tampered, now)
             .is_none());

@@ -88,7 +88,7 @@ fn taken() -> AppError {
 /// Returns the confirmed address.
 pub async fn confirm(
     state: &AppState,
-    token: &str,
+    token: &SecretString,
     meta: &RequestMeta,
 ) -> Result<String, AppError> {
     let now = state.now();

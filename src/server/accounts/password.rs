@@ -8,7 +8,7 @@ use crate::server::events::record;
 use crate::server::passwords::strength_problem;
 use crate::server::request::{RequestMeta, SignedIn};
 use crate::server::state::AppState;
-use crate::server::tokens::{new_session_token, token_hash};
+use crate::server::tokens::SessionToken;
 use crate::server::{cookies, links};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -25,7 +25,7 @@ pub async fn change(
     who: &SignedIn,
     input: PasswordChange,
     meta: &RequestMeta,
-) -> Result<String, AppError> {
+) -> Result<SecretString, AppError> {
     let user = &who.user;
     check_current_password(state, who, &input.current, "current_password", meta).await?;
     let new = input.new.expose_secret();
@@ -59,10 +59,10 @@ pub async fn change(
     } else {
         0
     };
-    let token = new_session_token();
+    let token = SessionToken::generate();
     let lifetime = store
         .sessions
-        .rotate_token(&who.session_id, &token_hash(&token), now)
+        .rotate_token(&who.session_id, &token.hash(), now)
         .await
         .map_err(|e| meta.store_error(e))?;
     record(

@@ -17,7 +17,7 @@ pub async fn register(
     account: NewAccount,
     password: SecretString,
     meta: &RequestMeta,
-) -> Result<String, AppError> {
+) -> Result<SecretString, AppError> {
     let (username, email) = (account.username.as_ref(), account.email.as_ref());
     if let Some(m) = strength_problem(password.expose_secret(), username, email) {
         return Err(AppError::invalid("password", m));

@@ -26,7 +26,7 @@ pub async fn sign_in(
     state: &AppState,
     input: SignIn,
     meta: &RequestMeta,
-) -> Result<String, AppError> {
+) -> Result<SecretString, AppError> {
     let login = input.login.trim();
     let password = input.password.expose_secret();
     if login.is_empty()

@@ -8,9 +8,10 @@ use crate::server::events::event;
 use crate::server::request::RequestMeta;
 use crate::server::state::AppState;
 use crate::server::store::{new_id, HistoryQuery, NewSession, UserRow};
-use crate::server::tokens::{new_session_token, token_hash};
+use crate::server::tokens::SessionToken;
 use crate::server::{cookies, links, security, useragent};
 use chrono::{DateTime, Utc};
+use secrecy::SecretString;
 
 /// How a session was opened, for `login_method`.
 pub const PASSWORD: &str = "password";
@@ -24,9 +25,9 @@ pub async fn start_session(
     method: &str,
     registered_at: Option<DateTime<Utc>>,
     meta: &RequestMeta,
-) -> Result<String, AppError> {
+) -> Result<SecretString, AppError> {
     let now = state.now();
-    let token = new_session_token();
+    let token = SessionToken::generate();
     let id = new_id();
     let device = useragent::parse(meta.user_agent.as_deref().unwrap_or(""));
     let place = state.geo.lookup(meta.ip);
@@ -68,7 +69,7 @@ pub async fn start_session(
             NewSession {
                 id: &id,
                 user_id: &user.id,
-                token_hash: &token_hash(&token),
+                token_hash: &token.hash(),
                 client_ip: &ip,
                 user_agent: meta.user_agent.as_deref(),
                 device_fingerprint: Some(&fingerprint),
@@ -173,7 +174,7 @@ pub async fn record_failed_sign_in(state: &AppState, user: &UserRow, meta: &Requ
             NewSession {
                 id: &id,
                 user_id: &user.id,
-                token_hash: &token_hash(&new_session_token()),
+                token_hash: &SessionToken::generate().hash(),
                 client_ip: &ip,
                 user_agent: meta.user_agent.as_deref(),
                 device_fingerprint: Some(&fingerprint),

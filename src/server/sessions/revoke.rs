@@ -72,7 +72,7 @@ pub async fn revoke_others(
 /// single use because a session ends only once).
 pub async fn end_by_link(
     state: &AppState,
-    token: &str,
+    token: &secrecy::SecretString,
     meta: &RequestMeta,
 ) -> Result<(), AppError> {
     let Some((user_id, session_id)) =

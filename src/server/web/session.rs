@@ -8,7 +8,7 @@ use super::context::Web;
 use crate::server::cookies;
 use crate::server::lifetimes::is_expired;
 use crate::server::request::{RequestMeta, SignedIn};
-use crate::server::tokens::{is_well_formed_token, token_hash};
+use crate::server::tokens::SessionToken;
 use crate::server::tracker::Hit;
 use axum::body::Body;
 use axum::extract::State;
@@ -21,16 +21,9 @@ pub async fn authenticate(State(web): State<Web>, mut req: Request<Body>, next: 
     let state = &web.app;
     let https = state.settings.is_https();
     let mut clear = false;
-    if let Some(token) = cookies::read_session(req.headers(), https) {
-        if !is_well_formed_token(&token) {
-            clear = true;
-        } else {
-            match state
-                .store
-                .sessions
-                .by_token_hash(&token_hash(&token))
-                .await
-            {
+    if let Some(raw) = cookies::read_session(req.headers(), https) {
+        if let Some(token) = SessionToken::parse(&raw) {
+            match state.store.sessions.by_token_hash(&token.hash()).await {
                 Ok(Some((row, user))) => {
                     let now = state.now();
                     let pending = state.tracker.pending_last_activity(&row.session_id);
@@ -58,6 +51,8 @@ pub async fn authenticate(State(web): State<Web>, mut req: Request<Body>, next: 
                     return unavailable();
                 }
             }
+        } else {
+            clear = true;
         }
     }
     let mut res = next.run(req).await;
